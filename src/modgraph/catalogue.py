@@ -1,0 +1,86 @@
+"""Load the catalogue (ontology, data and, optionally, the inferred triples) into one rdflib graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, Graph, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from modgraph.errors import InputError
+from modgraph.paths import CatalogueRoot
+
+INFERRED_FILE = "inferred.ttl"   # written by `modgraph reason` into data/../build/
+
+
+@dataclass
+class Catalogue:
+    """The loaded graph and, for every subject, the file that states it (for curators' reports)."""
+
+    graph: Graph
+    root: CatalogueRoot
+    files: list[Path] = field(default_factory=list)
+    subject_files: dict[URIRef, Path] = field(default_factory=dict)
+
+    def file_of(self, subject) -> Path | None:
+        """The file that holds ``subject``'s statements, or None."""
+        return self.subject_files.get(subject)
+
+
+def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
+    """Parse one Turtle file; a syntax error becomes an InputError naming file, line and column."""
+    target = Graph() if graph is None else graph
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", str(path)) from None
+    try:
+        target.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+    except BadSyntax as exc:
+        line = exc.lines + 1
+        consumed = exc._str[: exc._i] if isinstance(exc._str, (bytes, bytearray)) else exc._str.encode()[: exc._i]
+        column = exc._i - (consumed.rfind(b"\n") + 1) + 1
+        raise InputError(f"Turtle syntax error: {exc._why}", f"{path}:{line}:{column}") from None
+    except Exception as exc:  # rdflib raises several types for bad terms (IRIs, language tags)
+        raise InputError(f"Turtle error: {exc}", str(path)) from None
+    return target
+
+
+def turtle_files(folder: Path) -> list[Path]:
+    """All ``.ttl`` files under ``folder``, in a stable order."""
+    return sorted(p for p in folder.rglob("*.ttl") if p.is_file())
+
+
+def data_files(root: CatalogueRoot) -> list[Path]:
+    """The catalogue's data files (``data/**/*.ttl``)."""
+    return turtle_files(root.data)
+
+
+def ontology_files(root: CatalogueRoot) -> list[Path]:
+    """The ontology files, without the SHACL shapes (those are loaded by the validator)."""
+    return [p for p in turtle_files(root.ontology) if p.name != root.shapes.name]
+
+
+def load(root: CatalogueRoot, *, inferred: Path | None = None, extra: list[Path] | None = None) -> Catalogue:
+    """Load ontology and data (and ``inferred``, when given and present) into one graph."""
+    graph = Graph()
+    catalogue = Catalogue(graph=graph, root=root)
+    files = ontology_files(root) + data_files(root) + list(extra or [])
+    if inferred is not None and inferred.is_file():
+        files.append(inferred)
+    for path in files:
+        part = parse_turtle(path)
+        for subject in part.subjects(RDF.type, unique=True):
+            if isinstance(subject, URIRef):
+                catalogue.subject_files.setdefault(subject, path)
+        graph += part
+        catalogue.files.append(path)
+    for prefix, namespace in _prefixes():
+        graph.bind(prefix, namespace, override=True)
+    return catalogue
+
+
+def _prefixes():
+    from modgraph.namespaces import PREFIXES
+    return PREFIXES.items()

@@ -1,0 +1,78 @@
+"""The `modgraph` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from modgraph import __version__
+from modgraph.errors import InputError
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from modgraph import validate
+    from modgraph.catalogue import load
+    from modgraph.paths import find_root
+
+    root = find_root(args.root)
+    catalogue = load(root)
+    report = validate.run(catalogue, root.shapes, lang=args.lang)
+    print(validate.render(report, catalogue))
+    return 0 if report.conforms else 1
+
+
+def _cmd_fmt(args: argparse.Namespace) -> int:
+    from modgraph.catalogue import data_files
+    from modgraph.formatting import format_files
+    from modgraph.paths import find_root
+
+    if args.files:
+        paths = [Path(p) for p in args.files]
+        for path in paths:
+            if not path.is_file():
+                raise InputError("no such file", str(path))
+    else:
+        paths = data_files(find_root(args.root))
+    changed = format_files(paths, check=args.check)
+    verb = "would reformat" if args.check else "reformatted"
+    for path in changed:
+        print(f"{verb} {path}")
+    print(f"{len(changed)} of {len(paths)} file(s) {verb}" if changed else f"{len(paths)} file(s) already canonical")
+    return 1 if (args.check and changed) else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the `modgraph` command."""
+    parser = argparse.ArgumentParser(prog="modgraph", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"modgraph {__version__}")
+    parser.add_argument("--root", help="catalogue folder with ontology/ and data/ (default: the embedded catalogue)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check the catalogue against the SHACL shapes")
+    p.add_argument("--lang", choices=["en", "nl"], default="en", help="language of the messages")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("fmt", help="rewrite data files in canonical Turtle")
+    p.add_argument("files", nargs="*", help="files to format (default: every file under data/)")
+    p.add_argument("--check", action="store_true", help="only report files that are not canonical (exit 1)")
+    p.set_defaults(func=_cmd_fmt)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; bad input gives one message on stderr and exit 2, never a traceback."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"modgraph: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("modgraph: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

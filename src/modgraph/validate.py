@@ -1,0 +1,135 @@
+"""`modgraph validate`: run the SHACL shapes over the catalogue and report per module and file."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SKOS
+
+from modgraph.catalogue import Catalogue, parse_turtle
+from modgraph.namespaces import BASE, PREFIXES
+
+SH = Namespace(PREFIXES["sh"])
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL result, resolved to the module and file a curator has to open."""
+
+    severity: str
+    focus: URIRef
+    owner: URIRef
+    path: str
+    message: str
+    value: str
+    shape: str
+
+
+@dataclass
+class Report:
+    """All findings of one validation run."""
+
+    findings: list[Finding]
+    triples: int
+    modules: int
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+
+def owner_of(node: URIRef, modules: set[URIRef]) -> URIRef:
+    """The module a node belongs to (``module/amw/intake/goal/1`` belongs to ``module/amw/intake``)."""
+    text = str(node)
+    for module in modules:
+        if text == str(module) or text.startswith(str(module) + "/"):
+            return module
+    return node
+
+
+def _short(graph: Graph, term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        text = str(term)
+        return text if len(text) <= 60 else text[:57] + "..."
+    text = str(term)
+    if text.startswith(BASE):
+        return f"<{text[len(BASE):]}>"
+    try:
+        return graph.namespace_manager.normalizeUri(term)
+    except Exception:
+        return f"<{text}>"
+
+
+def _message(results: Graph, result, lang: str) -> str:
+    messages = list(results.objects(result, SH.resultMessage))
+    for wanted in (lang, "en", None):
+        for message in messages:
+            if isinstance(message, Literal) and (message.language == wanted or wanted is None):
+                return str(message)
+    return "(no message)"
+
+
+def run(catalogue: Catalogue, shapes_path: Path, *, lang: str = "en") -> Report:
+    """Validate ``catalogue`` against the shapes at ``shapes_path``."""
+    shapes = parse_turtle(shapes_path)
+    graph = catalogue.graph
+    _, results, _ = shacl_validate(
+        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+    )
+    modules = set(graph.subjects(RDF.type, URIRef(PREFIXES["mg"] + "Module")))
+    findings = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+        findings.append(Finding(
+            severity=severity,
+            focus=focus,
+            owner=owner_of(focus, modules) if isinstance(focus, URIRef) else focus,
+            path=_short(graph, results.value(result, SH.resultPath)),
+            message=_message(results, result, lang),
+            value=_short(graph, results.value(result, SH.value)),
+            shape=_short(graph, results.value(result, SH.sourceShape)),
+        ))
+    findings.sort(key=lambda f: (str(f.owner), SEVERITY_ORDER.get(f.severity, 9), str(f.focus), f.path, f.message))
+    return Report(findings=findings, triples=len(graph), modules=len(modules))
+
+
+def render(report: Report, catalogue: Catalogue) -> str:
+    """A report a curator can act on: per module, the file that holds it, then field and message."""
+    graph = catalogue.graph
+    grouped = defaultdict(list)
+    for finding in report.findings:
+        grouped[finding.owner].append(finding)
+    lines = []
+    for owner, findings in grouped.items():
+        path = catalogue.file_of(owner)
+        where = str(path.relative_to(catalogue.root.root)) if path else "(no file states this resource)"
+        label = graph.value(owner, SKOS.prefLabel)
+        title = f" ({label})" if label is not None else ""
+        lines.append(f"{where} - {_short(graph, owner)}{title}")
+        for f in findings:
+            node = "" if f.focus == owner else f" {_short(graph, f.focus)}"
+            value = f" [value: {f.value}]" if f.value else ""
+            lines.append(f"  {f.severity:<9}{node} {f.path or '-'}: {f.message}{value}")
+        lines.append("")
+    status = "conforms" if report.conforms else "does not conform"
+    lines.append(
+        f"{status}: {len(report.violations)} violation(s), {len(report.warnings)} warning(s); "
+        f"{report.modules} modules, {report.triples} triples"
+    )
+    return "\n".join(lines)
