@@ -11,6 +11,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
 from modgraph.catalogue import Catalogue, parse_turtle
+from modgraph.errors import InputError
 from modgraph.namespaces import BASE, PREFIXES
 
 SH = Namespace(PREFIXES["sh"])
@@ -75,8 +76,13 @@ def _short(graph: Graph, term) -> str:
         return f"<{text}>"
 
 
-def _message(results: Graph, result, lang: str) -> str:
-    messages = list(results.objects(result, SH.resultMessage))
+def _message(results: Graph, shapes: Graph, result, lang: str) -> str:
+    """The rule's message in ``lang``: from the constraint or shape that fired, else pyshacl's own."""
+    messages = []
+    for source in (results.value(result, SH.sourceConstraint), results.value(result, SH.sourceShape)):
+        if source is not None:
+            messages += list(shapes.objects(source, SH.message))
+    messages += list(results.objects(result, SH.resultMessage))
     for wanted in (lang, "en", None):
         for message in messages:
             if isinstance(message, Literal) and (message.language == wanted or wanted is None):
@@ -88,9 +94,11 @@ def run(catalogue: Catalogue, shapes_path: Path, *, lang: str = "en") -> Report:
     """Validate ``catalogue`` against the shapes at ``shapes_path``."""
     shapes = parse_turtle(shapes_path)
     graph = catalogue.graph
-    _, results, _ = shacl_validate(
+    _, results, text = shacl_validate(
         graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
     )
+    if not isinstance(results, Graph):  # pyshacl returns a ValidationFailure for broken shapes
+        raise InputError(f"the shapes cannot be run: {results}", str(shapes_path))
     modules = set(graph.subjects(RDF.type, URIRef(PREFIXES["mg"] + "Module")))
     findings = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
@@ -101,7 +109,7 @@ def run(catalogue: Catalogue, shapes_path: Path, *, lang: str = "en") -> Report:
             focus=focus,
             owner=owner_of(focus, modules) if isinstance(focus, URIRef) else focus,
             path=_short(graph, results.value(result, SH.resultPath)),
-            message=_message(results, result, lang),
+            message=_message(results, shapes, result, lang),
             value=_short(graph, results.value(result, SH.value)),
             shape=_short(graph, results.value(result, SH.sourceShape)),
         ))
