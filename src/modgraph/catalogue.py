@@ -11,9 +11,6 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from modgraph.errors import InputError
 from modgraph.paths import CatalogueRoot
 
-INFERRED_FILE = "inferred.ttl"   # written by `modgraph reason` into data/../build/
-
-
 @dataclass
 class Catalogue:
     """The loaded graph and, for every subject, the file that states it (for curators' reports)."""

@@ -11,15 +11,63 @@ from modgraph.errors import InputError
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from modgraph import validate
+    from modgraph import reason, validate
     from modgraph.catalogue import load
     from modgraph.paths import find_root
 
     root = find_root(args.root)
     catalogue = load(root)
-    report = validate.run(catalogue, root.shapes, lang=args.lang)
+    status = 0
+    inferred = None
+    if not args.no_reason:
+        result = reason.run(catalogue.graph)
+        print(reason.render(result))
+        if not result.consistent:
+            status = 1
+        else:
+            inferred = result.inferred
+            if _stale(root.inferred, reason.inferred_text(result)):
+                print(f"{root.inferred}: out of date with ontology/ and data/: run `modgraph reason`")
+                status = 1
+    report = validate.run(catalogue, root.shapes, lang=args.lang, inferred=inferred)
     print(validate.render(report, catalogue))
-    return 0 if report.conforms else 1
+    return status or (0 if report.conforms else 1)
+
+
+def _stale(path: Path, expected: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") != expected
+    except OSError:
+        return True
+
+
+def _cmd_reason(args: argparse.Namespace) -> int:
+    from modgraph import reason
+    from modgraph.catalogue import load
+    from modgraph.formatting import write_atomically
+    from modgraph.paths import find_root
+
+    root = find_root(args.root)
+    catalogue = load(root)
+    result = reason.run(catalogue.graph)
+    print(reason.render(result))
+    if not result.consistent:
+        return 1
+    out = Path(args.out) if args.out else root.inferred
+    text = reason.inferred_text(result)
+    if args.check:
+        if _stale(out, text):
+            print(f"{out}: out of date: run `modgraph reason`")
+            return 1
+        print(f"{out}: up to date")
+        return 0
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(out, text)
+    except OSError as exc:
+        raise InputError(f"cannot write the inferred triples: {exc.strerror}", str(out)) from None
+    print(f"written: {out}")
+    return 0
 
 
 def _cmd_fmt(args: argparse.Namespace) -> int:
@@ -49,9 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", help="catalogue folder with ontology/ and data/ (default: the embedded catalogue)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("validate", help="check the catalogue against the SHACL shapes")
+    p = sub.add_parser("validate", help="check the catalogue: OWL consistency and the SHACL shapes")
     p.add_argument("--lang", choices=["en", "nl"], default="en", help="language of the messages")
+    p.add_argument("--no-reason", action="store_true", help="skip the OWL reasoner (shapes only)")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("reason", help="run the OWL reasoner (HermiT) and write the inferred triples")
+    p.add_argument("--out", help="where to write the inferred triples (default: inferred/inferred.ttl)")
+    p.add_argument("--check", action="store_true", help="only check that the inferred file is up to date")
+    p.set_defaults(func=_cmd_reason)
 
     p = sub.add_parser("fmt", help="rewrite data files in canonical Turtle")
     p.add_argument("files", nargs="*", help="files to format (default: every file under data/)")

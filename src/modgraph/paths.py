@@ -33,6 +33,11 @@ class CatalogueRoot:
     def shapes(self) -> Path:
         return self.ontology / "shapes.ttl"
 
+    @property
+    def inferred(self) -> Path:
+        """The inferred triples written by `modgraph reason` (asserted + inferred is the default view)."""
+        return self.root / "inferred" / "inferred.ttl"
+
 
 def find_root(explicit: str | os.PathLike | None = None) -> CatalogueRoot:
     """Return the catalogue to work on.

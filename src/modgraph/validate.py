@@ -90,29 +90,55 @@ def _message(results: Graph, shapes: Graph, result, lang: str) -> str:
     return "(no message)"
 
 
-def run(catalogue: Catalogue, shapes_path: Path, *, lang: str = "en") -> Report:
-    """Validate ``catalogue`` against the shapes at ``shapes_path``."""
-    shapes = parse_turtle(shapes_path)
-    graph = catalogue.graph
-    _, results, text = shacl_validate(
-        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
-    )
+# Rules about what curators write (every asserted relation has its quote): checked on the asserted
+# graph only, since inferred relations (inverses, super-properties) carry no quote of their own.
+ASSERTED_ONLY = [URIRef("https://w3id.org/modgraph/def/shapes#Module-relationHasEvidence")]
+
+
+def _shacl(graph: Graph, shapes: Graph, shapes_path: Path) -> Graph:
+    _, results, _ = shacl_validate(graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
     if not isinstance(results, Graph):  # pyshacl returns a ValidationFailure for broken shapes
         raise InputError(f"the shapes cannot be run: {results}", str(shapes_path))
-    modules = set(graph.subjects(RDF.type, URIRef(PREFIXES["mg"] + "Module")))
-    findings = []
+    return results
+
+
+def _findings(results: Graph, shapes: Graph, graph: Graph, modules: set, lang: str) -> list[Finding]:
+    """The results of one pyshacl run as Findings."""
+    out = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
-        severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
-        findings.append(Finding(
-            severity=severity,
+        out.append(Finding(
+            severity=str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
             focus=focus,
             owner=owner_of(focus, modules) if isinstance(focus, URIRef) else focus,
             path=_short(graph, results.value(result, SH.resultPath)),
             message=_message(results, shapes, result, lang),
             value=_short(graph, results.value(result, SH.value)),
-            shape=_short(graph, results.value(result, SH.sourceShape)),
+            shape=_short(graph, results.value(result, SH.sourceConstraint) or results.value(result, SH.sourceShape)),
         ))
+    return out
+
+
+def run(catalogue: Catalogue, shapes_path: Path, *, lang: str = "en", inferred: Graph | None = None) -> Report:
+    """Validate ``catalogue`` against the shapes at ``shapes_path``.
+
+    With ``inferred``, the shapes also run over asserted + inferred (without the rules in
+    :data:`ASSERTED_ONLY`), so an entailed fact that breaks a shape is reported too.
+    """
+    shapes = parse_turtle(shapes_path)
+    graph = catalogue.graph
+    runs = [_shacl(graph, shapes, shapes_path)]
+    if inferred is not None and len(inferred):
+        union_shapes = Graph() + shapes
+        for constraint in ASSERTED_ONLY:
+            union_shapes.add((constraint, SH.deactivated, Literal(True)))
+        runs.append(_shacl(graph + inferred, union_shapes, shapes_path))
+    modules = set(graph.subjects(RDF.type, URIRef(PREFIXES["mg"] + "Module")))
+    findings: list[Finding] = []
+    for results in runs:
+        for finding in _findings(results, shapes, graph, modules, lang):
+            if finding not in findings:
+                findings.append(finding)
     findings.sort(key=lambda f: (str(f.owner), SEVERITY_ORDER.get(f.severity, 9), str(f.focus), f.path, f.message))
     return Report(findings=findings, triples=len(graph), modules=len(modules))
 
