@@ -90,11 +90,66 @@ def _cmd_fmt(args: argparse.Namespace) -> int:
     return 1 if (args.check and changed) else 0
 
 
+def _query_graph(args: argparse.Namespace):
+    from modgraph.catalogue import load
+    from modgraph.paths import find_root
+
+    root = find_root(args.root)
+    return root, load(root, inferred=None if args.asserted_only else root.inferred).graph
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise InputError(f"'{pair}' is not of the form name=value", "--param")
+        name, value = pair.split("=", 1)
+        values[name.strip()] = value
+    return values
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from modgraph import queries
+    from modgraph.paths import find_root
+    from modgraph.results import render, run_sparql
+
+    if args.list or not args.name:
+        named = queries.discover(find_root(args.root).queries)
+        for query in named.values():
+            params = ", ".join(("" if p.required else "[") + f"{p.name}: {p.kind}" + ("" if p.required else "]")
+                               for p in query.parameters)
+            print(f"{query.name}\n    {query.summary}" + (f"\n    parameters: {params}" if params else ""))
+        return 0
+    root, graph = _query_graph(args)
+    query = queries.lookup(queries.discover(root.queries), args.name)
+    bindings = queries.bind(query, _parse_params(args.param), graph)
+    print(render(run_sparql(graph, query.text, bindings, source=str(query.path)), args.format), end="")
+    return 0
+
+
+def _cmd_sparql(args: argparse.Namespace) -> int:
+    from modgraph.results import render, run_sparql
+
+    if args.file == "-":
+        text, source = sys.stdin.read(), "<stdin>"
+    else:
+        path = Path(args.file)
+        try:
+            text, source = path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read: {exc}", args.file) from None
+    _, graph = _query_graph(args)
+    print(render(run_sparql(graph, text, source=source), args.format), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `modgraph` command."""
     parser = argparse.ArgumentParser(prog="modgraph", description=__doc__)
     parser.add_argument("--version", action="version", version=f"modgraph {__version__}")
     parser.add_argument("--root", help="catalogue folder with ontology/ and data/ (default: the embedded catalogue)")
+    parser.add_argument("--asserted-only", action="store_true",
+                        help="leave out the inferred triples (inferred/inferred.ttl)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="check the catalogue: OWL consistency and the SHACL shapes")
@@ -106,6 +161,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="where to write the inferred triples (default: inferred/inferred.ttl)")
     p.add_argument("--check", action="store_true", help="only check that the inferred file is up to date")
     p.set_defaults(func=_cmd_reason)
+
+    from modgraph.results import FORMATS
+
+    p = sub.add_parser("query", help="run a named query from queries/ (--list shows them)")
+    p.add_argument("name", nargs="?", help="the query's name (its file name without .rq)")
+    p.add_argument("--list", action="store_true", help="list the named queries with summary and parameters")
+    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE", help="a parameter value")
+    p.add_argument("--format", "-f", choices=FORMATS, default="table", help="output format (json: SPARQL 1.1 JSON)")
+    p.set_defaults(func=_cmd_query)
+
+    p = sub.add_parser("sparql", help="run an ad-hoc SPARQL query from a file or - (stdin)")
+    p.add_argument("file", help="query file, or - for standard input")
+    p.add_argument("--format", "-f", choices=FORMATS, default="table", help="output format")
+    p.set_defaults(func=_cmd_sparql)
 
     p = sub.add_parser("fmt", help="rewrite data files in canonical Turtle")
     p.add_argument("files", nargs="*", help="files to format (default: every file under data/)")

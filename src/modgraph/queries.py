@@ -1,0 +1,226 @@
+"""Named SPARQL queries: discover the ``.rq`` files, read their grlc headers, bind parameters.
+
+A query file opens with a grlc header (``#+ summary:``, ``#+ description:``, ``#+ tags:``,
+``#+ defaults:``, ``#+ enumerate:``: YAML after ``#+``) and a ``# Example:`` line. Parameters follow
+the BASIL convention that grlc uses: ``?_name`` is required, ``?__name`` optional; a suffix gives the
+type: ``_iri``, ``_integer`` (any XSD type name), ``_en``/``_nl`` (a language), none for a literal.
+Values are bound as RDF terms (rdflib's ``initBindings``, pyoxigraph's ``substitutions``), never
+pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SKOS, XSD
+
+from modgraph.errors import InputError
+from modgraph.namespaces import BASE
+
+PARAMETER = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*)(?:_([A-Za-z0-9]+(?:_[A-Za-z0-9]+)?))?\b")
+LANGUAGE = re.compile(r"^[a-z]{2}$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a named query."""
+
+    name: str
+    variable: str
+    required: bool
+    kind: str  # "iri", "literal", "lang:xx" or an XSD datatype local name ("integer", "string", ...)
+
+    @property
+    def expects(self) -> str:
+        if self.kind == "iri":
+            return "an IRI, a slug such as amw/intake, or an exact title"
+        if self.kind == "literal":
+            return "a text"
+        if self.kind.startswith("lang:"):
+            return f"a text in language '{self.kind[5:]}'"
+        return f"a value of type xsd:{self.kind}"
+
+
+@dataclass
+class NamedQuery:
+    """A query file with its header and parameters."""
+
+    name: str
+    path: Path
+    text: str
+    header: dict
+    example: str
+    parameters: list[Parameter] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return str(self.header.get("summary", ""))
+
+    @property
+    def description(self) -> str:
+        return str(self.header.get("description", ""))
+
+    @property
+    def tags(self) -> list[str]:
+        return [str(t) for t in self.header.get("tags", []) or []]
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+def parse_header(text: str, path: Path) -> tuple[dict, str]:
+    """The grlc YAML header (``#+`` lines) and the ``# Example:`` line of a query file."""
+    yaml_lines, example = [], ""
+    for line in text.splitlines():
+        if line.startswith("#+"):
+            yaml_lines.append(line[2:].removeprefix(" "))
+        elif line.startswith("# Example:"):
+            example = line[len("# Example:"):].strip()
+        elif line.strip() and not line.startswith("#"):
+            break
+    try:
+        header = yaml.safe_load("\n".join(yaml_lines)) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"the #+ header is not valid YAML: {exc}", str(path)) from None
+    if not isinstance(header, dict):
+        raise InputError("the #+ header must be a YAML mapping (summary:, description: ...)", str(path))
+    return header, example
+
+
+def _body(text: str) -> str:
+    """The query without comment lines (parameter names in comments do not count)."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def find_parameters(text: str) -> list[Parameter]:
+    """The BASIL parameters a query uses, in order of first use."""
+    found: dict[str, Parameter] = {}
+    for match in PARAMETER.finditer(_body(text)):
+        underscores, name, suffix = match.groups()
+        variable = match.group(0)[1:]
+        if name in found:
+            continue
+        if suffix is None:
+            kind = "literal"
+        elif suffix == "iri":
+            kind = "iri"
+        elif LANGUAGE.match(suffix):
+            kind = f"lang:{suffix}"
+        else:
+            kind = suffix.split("_")[-1]
+        found[name] = Parameter(name=name, variable=variable, required=underscores == "_", kind=kind)
+    return list(found.values())
+
+
+def load_query(path: Path) -> NamedQuery:
+    """Read one ``.rq`` file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", str(path)) from None
+    header, example = parse_header(text, path)
+    name = path.relative_to(path.parents[1]).with_suffix("").as_posix() if path.parent.name == "qc" else path.stem
+    return NamedQuery(name=name, path=path, text=text, header=header, example=example,
+                      parameters=find_parameters(text))
+
+
+def discover(folder: Path) -> dict[str, NamedQuery]:
+    """All named queries under ``folder`` (``qc/NAME`` for data-quality checks), by name."""
+    queries = {}
+    for path in sorted(folder.rglob("*.rq")):
+        query = load_query(path)
+        queries[query.name] = query
+    return queries
+
+
+def lookup(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
+    """The query called ``name``; an unknown name is an InputError listing the close names."""
+    if name in queries:
+        return queries[name]
+    close = difflib.get_close_matches(name, list(queries), n=5, cutoff=0.4)
+    hint = f"; did you mean: {', '.join(close)}?" if close else "; `modgraph query --list` shows them all"
+    raise InputError(f"no query named '{name}'{hint}", "query")
+
+
+def resolve_resource(graph: Graph, value: str, parameter: str) -> URIRef:
+    """Turn an IRI, a slug (``amw/intake``, ``module/amw/intake``, ``uwv``) or an exact title into an IRI."""
+    value = value.strip()
+    if re.match(r"^[a-z][a-z0-9+.-]*:", value) and (value.startswith(("http://", "https://", "urn:"))):
+        return URIRef(value)
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
+    tail = []
+    if re.fullmatch(r"[A-Za-z0-9_\-./]+", value):
+        for candidate in (BASE + value, BASE + "module/" + value, BASE + "werksoort/" + value.lower()):
+            if URIRef(candidate) in subjects:
+                return URIRef(candidate)
+        tail = [s for s in subjects if str(s).startswith(BASE) and str(s).endswith("/" + value)]
+    if len(tail) == 1:
+        return tail[0]
+    labelled = sorted({s for p in (SKOS.prefLabel, SKOS.altLabel) for s, o in graph.subject_objects(p)
+                       if isinstance(s, URIRef) and str(o) == value})
+    if not labelled:
+        labelled = sorted({s for p in (SKOS.prefLabel, SKOS.altLabel) for s, o in graph.subject_objects(p)
+                           if isinstance(s, URIRef) and str(o).casefold() == value.casefold()})
+    if len(labelled) == 1:
+        return labelled[0]
+    candidates = labelled or tail
+    if candidates:
+        shown = ", ".join(str(c)[len(BASE):] if str(c).startswith(BASE) else str(c) for c in candidates[:6])
+        raise InputError(f"'{value}' is ambiguous: {shown}", f"parameter {parameter}")
+    raise InputError(f"no resource matches '{value}' (give an IRI, a slug such as amw/intake, or an exact title)",
+                     f"parameter {parameter}")
+
+
+def bind(query: NamedQuery, values: dict[str, str], graph: Graph) -> dict[str, object]:
+    """Check the given values against the query's parameters and turn them into RDF terms."""
+    unknown = sorted(set(values) - {p.name for p in query.parameters})
+    if unknown:
+        known = ", ".join(p.name for p in query.parameters) or "none"
+        raise InputError(f"query '{query.name}' has no parameter '{unknown[0]}' (its parameters: {known})",
+                         f"parameter {unknown[0]}")
+    bindings: dict[str, object] = {}
+    defaults = _defaults(query)
+    for parameter in query.parameters:
+        raw = values.get(parameter.name, defaults.get(parameter.name))
+        if raw is None:
+            if parameter.required:
+                raise InputError(f"query '{query.name}' needs it: {parameter.expects}", f"parameter {parameter.name}")
+            continue
+        bindings[parameter.variable] = to_term(parameter, str(raw), graph)
+    return bindings
+
+
+def _defaults(query: NamedQuery) -> dict[str, str]:
+    out = {}
+    for item in query.header.get("defaults", []) or []:
+        if isinstance(item, dict):
+            out.update({str(k): str(v) for k, v in item.items()})
+    return out
+
+
+def to_term(parameter: Parameter, raw: str, graph: Graph):
+    """One parameter value as an RDF term of the parameter's type."""
+    if parameter.kind == "iri":
+        return resolve_resource(graph, raw, parameter.name)
+    if parameter.kind == "literal":
+        return Literal(raw)
+    if parameter.kind.startswith("lang:"):
+        return Literal(raw, lang=parameter.kind[5:])
+    datatype = XSD[parameter.kind]
+    if parameter.kind in ("integer", "int", "nonNegativeInteger", "positiveInteger"):
+        if not re.fullmatch(r"[+-]?\d+", raw.strip()):
+            raise InputError(f"'{raw}' is not {parameter.expects}", f"parameter {parameter.name}")
+        return Literal(int(raw), datatype=datatype)
+    if parameter.kind in ("decimal", "double", "float"):
+        try:
+            float(raw)
+        except ValueError:
+            raise InputError(f"'{raw}' is not {parameter.expects}", f"parameter {parameter.name}") from None
+    if parameter.kind == "boolean" and raw not in ("true", "false"):
+        raise InputError(f"'{raw}' is not {parameter.expects} (true or false)", f"parameter {parameter.name}")
+    return Literal(raw, datatype=datatype)

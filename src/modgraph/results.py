@@ -1,0 +1,133 @@
+"""Running SPARQL on the catalogue and writing the results: table, csv, tsv, json, markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.plugins.sparql.parser import parseQuery
+from pyparsing import ParseException
+
+from modgraph.errors import InputError
+from modgraph.namespaces import BASE, PREFIXES
+
+FORMATS = ("table", "csv", "tsv", "json", "markdown")
+
+
+@dataclass
+class Rows:
+    """The answer of a SELECT or ASK query (``boolean`` set for ASK) or a CONSTRUCT graph."""
+
+    variables: list[str]
+    rows: list[dict]
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def values(self, variable: str) -> list:
+        """All values of one column, in order."""
+        return [row.get(variable) for row in self.rows]
+
+
+def run_sparql(graph: Graph, text: str, bindings: dict | None = None, *, source: str = "query") -> Rows:
+    """Run ``text`` on ``graph`` with ``bindings`` (variable name -> RDF term) as initial bindings."""
+    try:
+        parseQuery(text)
+    except ParseException as exc:
+        raise InputError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}", source) from None
+    try:
+        result = graph.query(text, initBindings={Variable(k): v for k, v in (bindings or {}).items()})
+    except Exception as exc:  # rdflib raises many types for evaluation errors
+        raise InputError(f"the query failed: {exc}", source) from None
+    if result.type == "ASK":
+        return Rows(variables=[], rows=[], boolean=bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return Rows(variables=[], rows=[], graph=result.graph)
+    variables = [str(v) for v in result.vars]
+    rows = [{str(v): row[v] for v in result.vars if row[v] is not None} for row in result]
+    return Rows(variables=variables, rows=rows)
+
+
+def short(term) -> str:
+    """A readable form of a term: relative catalogue IRIs, prefixed names, plain literal text."""
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        return str(term)
+    text = str(term)
+    if text.startswith(BASE):
+        return text[len(BASE):]
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if text.startswith(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    return text
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def _tsv_term(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    return term.n3()
+
+
+def render(rows: Rows, fmt: str = "table") -> str:
+    """Write ``rows`` in ``fmt``; json is the SPARQL 1.1 Query Results JSON Format."""
+    if rows.graph is not None:
+        return rows.graph.serialize(format="turtle")
+    if rows.boolean is not None:
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": rows.boolean}, indent=2)
+        return "true" if rows.boolean else "false"
+    if fmt == "json":
+        body = {"head": {"vars": rows.variables},
+                "results": {"bindings": [{v: _json_term(r[v]) for v in rows.variables if v in r} for r in rows.rows]}}
+        return json.dumps(body, indent=2, ensure_ascii=False)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(rows.variables)
+        for row in rows.rows:
+            writer.writerow([str(row.get(v, "")) if row.get(v) is not None else "" for v in rows.variables])
+        return buffer.getvalue()
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{v}" for v in rows.variables)]
+        lines += ["\t".join(_tsv_term(row.get(v)) for v in rows.variables) for row in rows.rows]
+        return "\n".join(lines) + "\n"
+    cells = [[short(row.get(v)) for v in rows.variables] for row in rows.rows]
+    if fmt == "markdown":
+        def esc(text: str) -> str:
+            return text.replace("|", "\\|").replace("\n", " ")
+        lines = ["| " + " | ".join(rows.variables) + " |", "|" + "---|" * len(rows.variables)]
+        lines += ["| " + " | ".join(esc(c) for c in cell) + " |" for cell in cells]
+        return "\n".join(lines) + "\n"
+    if fmt != "table":
+        raise InputError(f"unknown format '{fmt}' (one of: {', '.join(FORMATS)})", "--format")
+    widths = [min(60, max([len(v)] + [len(c[i].replace("\n", " ")) for c in cells])) for i, v in enumerate(rows.variables)]
+
+    def line(values: list[str]) -> str:
+        parts = []
+        for value, width in zip(values, widths):
+            value = value.replace("\n", " ")
+            parts.append((value if len(value) <= width else value[: width - 1] + "…").ljust(width))
+        return "  ".join(parts).rstrip()
+
+    out = [line(rows.variables), line(["-" * w for w in widths])]
+    out += [line(c) for c in cells]
+    out.append(f"({len(rows.rows)} row{'s' if len(rows.rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
