@@ -54,16 +54,25 @@ def data_files(root: CatalogueRoot) -> list[Path]:
     return turtle_files(root.data)
 
 
-def ontology_files(root: CatalogueRoot) -> list[Path]:
-    """The ontology files, without the SHACL shapes (those are loaded by the validator)."""
-    return [p for p in turtle_files(root.ontology) if p.name != root.shapes.name]
+ALIGNMENTS_FILE = "alignments.ttl"
 
 
-def load(root: CatalogueRoot, *, inferred: Path | None = None, extra: list[Path] | None = None) -> Catalogue:
+def ontology_files(root: CatalogueRoot, *, alignments: bool = True) -> list[Path]:
+    """The ontology files, without the SHACL shapes (those are loaded by the validator).
+
+    ``alignments=False`` leaves out the mappings to schema.org and CPSV-AP: the reasoner must not
+    see them (owlready2 turns mg: properties that are sub-properties of undeclared DCTERMS terms
+    into annotation properties and then drops their inferences).
+    """
+    skip = {root.shapes.name} | (set() if alignments else {ALIGNMENTS_FILE})
+    return [p for p in turtle_files(root.ontology) if p.name not in skip]
+
+
+def load(root: CatalogueRoot, *, inferred: Path | None = None, alignments: bool = True) -> Catalogue:
     """Load ontology and data (and ``inferred``, when given and present) into one graph."""
     graph = Graph()
     catalogue = Catalogue(graph=graph, root=root)
-    files = ontology_files(root) + data_files(root) + list(extra or [])
+    files = ontology_files(root, alignments=alignments) + data_files(root)
     if inferred is not None and inferred.is_file():
         files.append(inferred)
     for path in files:

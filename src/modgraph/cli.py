@@ -20,7 +20,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     status = 0
     inferred = None
     if not args.no_reason:
-        result = reason.run(catalogue.graph)
+        result = reason.run(load(root, alignments=False).graph)
         print(reason.render(result))
         if not result.consistent:
             status = 1
@@ -48,8 +48,7 @@ def _cmd_reason(args: argparse.Namespace) -> int:
     from modgraph.paths import find_root
 
     root = find_root(args.root)
-    catalogue = load(root)
-    result = reason.run(catalogue.graph)
+    result = reason.run(load(root, alignments=False).graph)
     print(reason.render(result))
     if not result.consistent:
         return 1
