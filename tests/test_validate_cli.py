@@ -142,9 +142,9 @@ SYNTAX_CASES = [
 def test_syntax_error_exits_2_with_location_and_changes_nothing(root_factory, error, command):
     old, new, column = SYNTAX_ERRORS[error]
     broken, line = _with_defect(old, new)
-    # a second, valid but non-canonical module: `fmt` would rewrite it if it ran
+    # a second, valid but non-canonical module that comes first: `fmt` would rewrite it if it ran
     other = VALID_MODULE.read_text(encoding="utf-8").replace("@prefix skos:", "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix skos:")
-    root = root_factory({"data/modules/amw/broken.ttl": broken, "data/modules/amw/other.ttl": other})
+    root = root_factory({"data/modules/amw/other.ttl": other, "data/modules/bmw/broken.ttl": broken})
     before = tree_snapshot(root)
 
     result = run_modgraph("--root", str(root), *COMMANDS[command], cwd=root)

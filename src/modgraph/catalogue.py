@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +35,8 @@ def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read: {exc}", str(path)) from None
     try:
+        # rdflib logs a warning for each malformed IRI; _reject_bad_iris reports them as errors instead
+        logging.getLogger("rdflib.term").setLevel(logging.ERROR)
         target.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except BadSyntax as exc:
         line = exc.lines + 1
@@ -41,7 +45,23 @@ def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
         raise InputError(f"Turtle syntax error: {exc._why}", f"{path}:{line}:{column}") from None
     except Exception as exc:  # rdflib raises several types for bad terms (IRIs, language tags)
         raise InputError(f"Turtle error: {exc}", str(path)) from None
+    _reject_bad_iris(target, text, path)
     return target
+
+
+_BAD_IRI = re.compile(r'[\s<>"{}|^`\\]')
+
+
+def _reject_bad_iris(graph: Graph, text: str, path: Path) -> None:
+    """rdflib accepts IRIs with spaces or line breaks (an unclosed ``<...``); Turtle does not."""
+    for term in {t for triple in graph for t in triple if isinstance(t, URIRef)}:
+        if _BAD_IRI.search(str(term)):
+            start = re.split(r"\s", str(term).split("/id/", 1)[-1], maxsplit=1)[0]
+            offset = text.find(start)
+            line = text.count("\n", 0, offset) + 1 if offset >= 0 else 0
+            column = offset - text.rfind("\n", 0, offset) if offset >= 0 else 0
+            where = f"{path}:{line}:{column}" if offset >= 0 else str(path)
+            raise InputError("Turtle syntax error: an IRI contains a space, line break or '<' (is a '>' missing?)", where)
 
 
 def turtle_files(folder: Path) -> list[Path]:

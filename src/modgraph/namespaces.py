@@ -16,6 +16,7 @@ PREFIXES = {
     "dcterms": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "mg": MG_NS,
+    "mgsh": "https://w3id.org/modgraph/def/shapes#",
     "org": "http://www.w3.org/ns/org#",
     "owl": "http://www.w3.org/2002/07/owl#",
     "prov": "http://www.w3.org/ns/prov#",

@@ -105,7 +105,9 @@ def _shacl(graph: Graph, shapes: Graph, shapes_path: Path) -> Graph:
 def _findings(results: Graph, shapes: Graph, graph: Graph, modules: set, lang: str) -> list[Finding]:
     """The results of one pyshacl run as Findings."""
     out = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: pyshacl also nests sh:detail results (for sh:node) that
+    # would count one defect twice and blame the node that was pointed at.
+    for result in results.objects(None, SH.result):
         focus = results.value(result, SH.focusNode)
         out.append(Finding(
             severity=str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
