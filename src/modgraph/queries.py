@@ -184,9 +184,8 @@ def bind(query: NamedQuery, values: dict[str, str], graph: Graph) -> dict[str, o
         raise InputError(f"query '{query.name}' has no parameter '{unknown[0]}' (its parameters: {known})",
                          f"parameter {unknown[0]}")
     bindings: dict[str, object] = {}
-    defaults = _defaults(query)
     for parameter in query.parameters:
-        raw = values.get(parameter.name, defaults.get(parameter.name))
+        raw = values.get(parameter.name)
         if raw is None:
             if parameter.required:
                 raise InputError(f"query '{query.name}' needs it: {parameter.expects}", f"parameter {parameter.name}")
@@ -195,7 +194,8 @@ def bind(query: NamedQuery, values: dict[str, str], graph: Graph) -> dict[str, o
     return bindings
 
 
-def _defaults(query: NamedQuery) -> dict[str, str]:
+def defaults(query: NamedQuery) -> dict[str, str]:
+    """The ``#+ defaults:`` of a query: example values (grlc shows them in its UI), never applied silently."""
     out = {}
     for item in query.header.get("defaults", []) or []:
         if isinstance(item, dict):
