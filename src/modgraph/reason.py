@@ -1,6 +1,6 @@
 """`modgraph reason`: OWL reasoning with owlready2 (HermiT), consistency and the inferred triples.
 
-The inferred triples are every ``rdf:type`` to a named mg: class and every mg: object-property value
+The inferred triples are every ``rdf:type`` to a named mg: class (and skos:Concept) and every mg: object-property value
 that the reasoner entails for the catalogue's individuals, minus what is asserted. owlready2 stores
 only a non-redundant part of the entailed property values (see ../shared/NOTES.md), so the values
 are read back through its ``INDIRECT_`` closure, which adds sub-property, inverse, symmetric and
@@ -25,6 +25,11 @@ INFERRED_HEADER = [
     "Inferred triples: what the OWL reasoner (HermiT, via owlready2) entails from ontology/ and data/",
     "and is not asserted there. Written by `modgraph reason`; do not edit by hand.",
 ]
+
+
+# Besides the mg: classes, the inferred types that SKOS consumers rely on (concepts typed only by
+# an mg: subclass such as mg:GoalTheme are skos:Concept too).
+EXPORTED_CLASSES = {"http://www.w3.org/2004/02/skos/core#Concept"}
 
 
 class JavaMissing(InputError):
@@ -123,7 +128,7 @@ def _entailed(world, asserted: Graph) -> Graph:
             continue
         for cls in individual.INDIRECT_is_a:
             iri = getattr(cls, "iri", None)
-            if iri and iri.startswith(MG_NS):
+            if iri and (iri.startswith(MG_NS) or iri in EXPORTED_CLASSES):
                 out.add((subject, RDF.type, URIRef(iri)))
         for prop in properties:
             values = getattr(individual, "INDIRECT_" + prop.python_name, None)
