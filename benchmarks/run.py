@@ -49,7 +49,7 @@ def main() -> int:
         f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
         f"Each command run {args.repeat} times as a whole process (JVM start included for the reasoner).",
         "",
-        "| command | median s | min s | peak RSS MiB (child) | exit |",
+        "| command | median s | min s | peak RSS MiB (Python process; the JVM not counted) | exit |",
         "|---|---|---|---|---|",
     ]
     for label, argv in COMMANDS.items():
