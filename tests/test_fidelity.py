@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Literal, URIRef
+from rdflib import RDF, Literal
 from rdflib.namespace import DCTERMS, SKOS
 
 from modgraph.catalogue import load

@@ -9,7 +9,6 @@ transitive consequences.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import tempfile
@@ -227,11 +226,6 @@ class _quiet:
     def __exit__(self, *exc):
         self._stack.close()
         return False
-
-
-def unsatisfiable_reason(iri: str) -> str:
-    """A short name for an unsatisfiable class."""
-    return re.sub(r"^.*[#/]", "mg:", iri)
 
 
 def render(result: ReasoningResult) -> str:

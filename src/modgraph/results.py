@@ -26,10 +26,6 @@ class Rows:
     boolean: bool | None = None
     graph: Graph | None = None
 
-    def values(self, variable: str) -> list:
-        """All values of one column, in order."""
-        return [row.get(variable) for row in self.rows]
-
 
 def run_sparql(graph: Graph, text: str, bindings: dict | None = None, *, source: str = "query") -> Rows:
     """Run ``text`` on ``graph`` with ``bindings`` (variable name -> RDF term) as initial bindings."""

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from modgraph.namespaces import BASE, MG, PREFIXES
+from modgraph.namespaces import BASE, PREFIXES
 
 PREDICATE_ORDER = [
     "skos:prefLabel", "skos:altLabel", "rdfs:label", "dcterms:title", "dcterms:identifier",
@@ -167,4 +167,4 @@ def leading_comments(text: str) -> list[str]:
     return header
 
 
-__all__ = ["serialize", "leading_comments", "natural_key", "CanonicalTurtleError", "MG"]
+__all__ = ["serialize", "leading_comments", "natural_key", "CanonicalTurtleError"]
