@@ -133,7 +133,9 @@ def _entailed(world, asserted: Graph) -> Graph:
             values = getattr(individual, "INDIRECT_" + prop.python_name, None)
             if values is None:
                 continue
-            for value in values if isinstance(values, (list, set, tuple)) or hasattr(values, "__iter__") and not hasattr(values, "iri") else [values]:
+            if hasattr(values, "iri") or not hasattr(values, "__iter__"):  # a functional property: one value
+                values = [values]
+            for value in values:
                 iri = getattr(value, "iri", None)
                 if iri and _in_catalogue(URIRef(iri)):
                     out.add((subject, URIRef(prop.iri), URIRef(iri)))
