@@ -102,7 +102,7 @@ def run(graph: Graph) -> ReasoningResult:
         world = owlready2.World()
         world.get_ontology(source.as_uri()).load()
         try:
-            with _quiet():
+            with _quiet(source.parent):
                 owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
             return ReasoningResult(
@@ -152,7 +152,7 @@ def _pellet_explanation(source: Path) -> list[str]:
     world = owlready2.World()
     world.get_ontology(source.as_uri()).load()
     try:
-        with _quiet():
+        with _quiet(source.parent):
             owlready2.sync_reasoner_pellet(world, debug=2)
     except owlready2.OwlReadyInconsistentOntologyError as exc:
         text = str(exc)
@@ -214,7 +214,14 @@ def find_culprits(graph: Graph) -> list[str]:
 
 
 class _quiet:
-    """Silence owlready2's progress lines on stdout/stderr while the reasoner runs."""
+    """Run the reasoner quietly, from the folder of its input file.
+
+    owlready2 prints progress lines; HermiT's command line derives a base IRI from the working
+    directory and fails with 'unable to create default IRI base' when that is ``/``.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
 
     def __enter__(self):
         import contextlib
@@ -223,6 +230,7 @@ class _quiet:
         self._stack = contextlib.ExitStack()
         self._stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
         self._stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
+        self._stack.enter_context(contextlib.chdir(self.folder))
         return self
 
     def __exit__(self, *exc):
