@@ -11,7 +11,11 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from modgraph.errors import InputError
+from modgraph.namespaces import PREFIXES
 from modgraph.paths import CatalogueRoot
+
+# rdflib logs a warning for each malformed IRI; _reject_bad_iris reports them as errors instead.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 @dataclass
 class Catalogue:
@@ -27,16 +31,14 @@ class Catalogue:
         return self.subject_files.get(subject)
 
 
-def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
+def parse_turtle(path: Path) -> Graph:
     """Parse one Turtle file; a syntax error becomes an InputError naming file, line and column."""
-    target = Graph() if graph is None else graph
+    target = Graph()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read: {exc}", str(path)) from None
     try:
-        # rdflib logs a warning for each malformed IRI; _reject_bad_iris reports them as errors instead
-        logging.getLogger("rdflib.term").setLevel(logging.ERROR)
         target.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except BadSyntax as exc:
         line = exc.lines + 1
@@ -102,11 +104,6 @@ def load(root: CatalogueRoot, *, inferred: Path | None = None, alignments: bool 
                 catalogue.subject_files.setdefault(subject, path)
         graph += part
         catalogue.files.append(path)
-    for prefix, namespace in _prefixes():
+    for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
     return catalogue
-
-
-def _prefixes():
-    from modgraph.namespaces import PREFIXES
-    return PREFIXES.items()
