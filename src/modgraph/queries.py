@@ -24,6 +24,8 @@ from modgraph.namespaces import BASE
 
 PARAMETER = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*)(?:_([A-Za-z0-9]+(?:_[A-Za-z0-9]+)?))?\b")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
+# Characters an IRI may not contain (RFC 3987; SPARQL's IRIREF excludes them too).
+IRI_FORBIDDEN = re.compile(r'[\s<>"{}|^`\\]')
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,10 @@ def resolve_resource(graph: Graph, value: str, parameter: str) -> URIRef:
     """Turn an IRI, a slug (``amw/intake``, ``module/amw/intake``, ``uwv``) or an exact title into an IRI."""
     value = value.strip()
     if re.match(r"^[a-z][a-z0-9+.-]*:", value) and (value.startswith(("http://", "https://", "urn:"))):
+        bad = IRI_FORBIDDEN.search(value)
+        if bad:
+            raise InputError(f"not an IRI: it contains {bad.group(0)!r} (white space and <>\"{{}}|^`\\ are not "
+                             "allowed in an IRI)", f"parameter {parameter}")
         return URIRef(value)
     subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
     tail = []
@@ -204,7 +210,9 @@ def defaults(query: NamedQuery) -> dict[str, str]:
 
 
 def to_term(parameter: Parameter, raw: str, graph: Graph):
-    """One parameter value as an RDF term of the parameter's type."""
+    """One parameter value as an RDF term of the parameter's type; an empty value is an error, not 'any'."""
+    if not raw.strip():
+        raise InputError(f"the value is empty: give {parameter.expects}", f"parameter {parameter.name}")
     if parameter.kind == "iri":
         return resolve_resource(graph, raw, parameter.name)
     if parameter.kind == "literal":

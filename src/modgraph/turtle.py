@@ -23,7 +23,7 @@ from modgraph.namespaces import BASE, PREFIXES
 PREDICATE_ORDER = [
     "skos:prefLabel", "skos:altLabel", "rdfs:label", "dcterms:title", "dcterms:identifier",
     "mg:werksoort", "dcterms:source", "mg:page", "mg:function", "mg:moduleType",
-    "mg:targetGroupText", "mg:workRelevanceText", "mg:contraIndication", "mg:hasGoal",
+    "mg:targetGroupText", "dcterms:audience", "mg:workRelevanceText", "mg:contraIndication", "mg:hasGoal",
     "mg:durationText", "mg:minSessions", "mg:maxSessions", "mg:sessionUnit", "mg:minSessionMinutes",
     "mg:maxSessionMinutes", "mg:frequency", "mg:followUp",
     "mg:settingText", "mg:participants", "mg:place", "mg:minGroupSize", "mg:maxGroupSize",
