@@ -290,9 +290,11 @@ SEQUENCING = [
      "amw/activerende-begeleiding-naar-betaalde-arbeid", "step", Q_VOORTRAJECT, "kan gevolgd worden door (p. 22)"),
     ("amw/voortraject-arbeidstoeleiding", "amw/voortraject-arbeidstoeleiding", "amw/weer-aan-de-slag", "step",
      Q_VOORTRAJECT, "kan gevolgd worden door (p. 22)"),
-    ("amw/stress-op-het-werk-de-baas", "amw/intake", "amw/stress-op-het-werk-de-baas", "required",
-     "Voorafgaand aan de cursus voeren beide begeleiders een intakegesprek, waarin duidelijk wordt of de cliënt "
-     "in de groep past.", "voorafgaand aan de cursus (p. 28)"),
+    # Stress op het werk de baas (p. 28): "Voorafgaand aan de cursus voeren beide begeleiders een intakegesprek,
+    # waarin duidelijk wordt of de cliënt in de groep past." is the group's own talk about fit, which the
+    # introduction to groepswerk distinguishes from the Intake module ("Vaak vindt nog een specifieke intake
+    # voor de betreffende groep plaats"): no sequencing (likewise Uitkomen met inkomen, p. 34, and the second
+    # sentences of Assertiviteitstraining, p. 32, and In de put, uit de put, p. 33).
     ("amw/omgaan-met-spanningsklachten", "amw/intake", "amw/omgaan-met-spanningsklachten", "required",
      Q_INTAKE_VOORAF, "gaat een intake vooraf (p. 29)"),
     ("amw/weer-aan-de-slag", "amw/voortraject-arbeidstoeleiding", "amw/weer-aan-de-slag", "step",
@@ -303,14 +305,8 @@ SEQUENCING = [
      Q_INTAKE_VOORAF, "gaat een intake vooraf (p. 31)"),
     ("amw/assertiviteitstraining", "amw/intake", "amw/assertiviteitstraining", "required",
      Q_INTAKE_VOORAF, "gaat een intake vooraf (p. 32)"),
-    ("amw/assertiviteitstraining", "amw/intake", "amw/assertiviteitstraining", "required",
-     "Voorafgaand aan de module wordt " + Q_GROEP_INTAKE, "voorafgaand aan de module (p. 32)"),
     ("amw/in-de-put-uit-de-put", "amw/intake", "amw/in-de-put-uit-de-put", "required",
      Q_INTAKE_VOORAF, "gaat een intake vooraf (p. 33)"),
-    ("amw/in-de-put-uit-de-put", "amw/intake", "amw/in-de-put-uit-de-put", "required",
-     "Voorafgaand aan deze module vinden intakegesprekken met de cliënten plaats.", "voorafgaand (p. 33)"),
-    ("amw/uitkomen-met-inkomen", "amw/intake", "amw/uitkomen-met-inkomen", "required",
-     "Voorafgaand aan de cursus wordt " + Q_GROEP_INTAKE, "voorafgaand aan de cursus (p. 34)"),
     # --- BMW
     ("bmw/informatie-en-advies-bmw", "bmw/informatie-en-advies-bmw", "bmw/aanmelding-bmw", "lead",
      "Informatie en advies kan leiden tot een aanmelding voor begeleiding, coaching, een training of een workshop.",
@@ -462,8 +458,8 @@ AMW_PATHWAY_STEPS = {
     ("amw/inventarisatie-schulden", "amw/budgetbegeleiding"),
 } | {("amw/intake", m) for m in (
     "amw/inventarisatie-schulden", "amw/vraagverheldering", "amw/stabiliserende-begeleiding",
-    "amw/stress-op-het-werk-de-baas", "amw/omgaan-met-spanningsklachten", "amw/sociale-vaardigheidstraining",
-    "amw/assertiviteitstraining", "amw/in-de-put-uit-de-put", "amw/uitkomen-met-inkomen")}
+    "amw/omgaan-met-spanningsklachten", "amw/sociale-vaardigheidstraining",
+    "amw/assertiviteitstraining", "amw/in-de-put-uit-de-put")}
 
 
 def test_pathways_from_amw_aanmelding(cat):
@@ -477,9 +473,11 @@ def test_pathways_from_amw_aanmelding(cat):
     assert relations["amw/inventarisatie-schulden", "amw/budgetbegeleiding"] == "wordt gewoonlijk gevolgd door"
     assert relations["amw/intake", "amw/assertiviteitstraining"] == "kan gevolgd worden door"
     quotes = {(slug(r["predecessor"]), slug(r["module"])): r["quotes"] for r in rows if "predecessor" in r}
-    # Both places that state the intake before Assertiviteitstraining (p. 32) are quoted.
+    # The intake before Assertiviteitstraining (p. 32) is quoted from the Doelgroep; the group's own
+    # intake talk ("Voorafgaand aan de module wordt een intakegesprek gevoerd, waarin duidelijk wordt of de
+    # cliënt in de groep past.") is not the Intake module and is not quoted for it.
     assert "Aan deze module gaat een intake vooraf. (p. 32)" in quotes["amw/intake", "amw/assertiviteitstraining"]
-    assert "Voorafgaand aan de module wordt " + Q_GROEP_INTAKE in quotes["amw/intake", "amw/assertiviteitstraining"]
+    assert Q_GROEP_INTAKE not in quotes["amw/intake", "amw/assertiviteitstraining"]
     assert "Er is een afspraak gemaakt voor een intakegesprek" in quotes["amw/aanmelding", "amw/intake"]
 
 

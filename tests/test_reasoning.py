@@ -113,8 +113,8 @@ def test_symmetric_inference(inferred):
 
 def test_transitive_pathway(union):
     # AMW p. 8 Aanmelding: "Er is een afspraak gemaakt voor een intakegesprek" (leads to Intake);
-    # p. 28: before 'Stress op het werk de baas' an intake conversation is held => two hops.
-    assert (module("amw/aanmelding"), MG.pathwayTo, module("amw/stress-op-het-werk-de-baas")) in union
+    # p. 29 Omgaan met (fysieke) spanningsklachten: "Aan deze module gaat een intake vooraf." => two hops.
+    assert (module("amw/aanmelding"), MG.pathwayTo, module("amw/omgaan-met-spanningsklachten")) in union
     # AMW p. 22 -> p. 20 -> p. 30: voortraject -> activerende begeleiding -> weer aan de slag
     assert (module("amw/voortraject-arbeidstoeleiding"), MG.pathwayTo, module("amw/weer-aan-de-slag")) in union
 
@@ -143,8 +143,8 @@ def test_modules_with_prior_intake(union):
         # "Aan deze module gaat een intake vooraf." (AMW p. 29, 31, 32, 33)
         "amw/omgaan-met-spanningsklachten", "amw/sociale-vaardigheidstraining",
         "amw/assertiviteitstraining", "amw/in-de-put-uit-de-put",
-        # "Voorafgaand aan de cursus ... een intakegesprek" (AMW p. 28, 34)
-        "amw/stress-op-het-werk-de-baas", "amw/uitkomen-met-inkomen",
+        # Not "Voorafgaand aan de cursus ... een intakegesprek, waarin duidelijk wordt of de cliënt in de
+        # groep past." (AMW p. 28, 34): the group's own talk about fit, not the Intake module.
         # "Aan deze module gaat een intake vooraf." (BMW p. 23, 24, 26)
         "bmw/training-persoonlijke-effectiviteit", "bmw/training-omgaan-met-werkstress",
         "bmw/training-communicatietraining-samenwerking",
@@ -153,20 +153,27 @@ def test_modules_with_prior_intake(union):
 
 def test_group_modules(union):
     assert members(union, "GroupModule") == {
-        # AMW: the seven modules of 'groepswerk en training' (p. 28-34), and Budgetbegeleiding:
-        # "Budgetbegeleiding kan ook in een groep plaatsvinden." (p. 19)
+        # deel 2b, introduction to 'Groepswerk en training': "Hierna worden 7 groepswerk modulen die
+        # relevant zijn voor mensen met (onder meer) arbeidsrelevante problematiek globaal beschreven."
+        # - 'Functie: groepswerk en training' (p. 28-34)
         "amw/stress-op-het-werk-de-baas", "amw/omgaan-met-spanningsklachten", "amw/weer-aan-de-slag",
         "amw/sociale-vaardigheidstraining", "amw/assertiviteitstraining", "amw/in-de-put-uit-de-put",
-        "amw/uitkomen-met-inkomen", "amw/budgetbegeleiding",
-        # BMW: 'teambegeleiding en trainingen' (p. 23-28), and settings 'met het team' / 'met een team' /
-        # 'Individueel, team' (p. 11, 12, 15, 18)
+        "amw/uitkomen-met-inkomen",
+        # deel 2a, introduction to 'Teambegeleiding en trainingen': "Hierna worden 6 veelvoorkomende
+        # modulen globaal beschreven." - 'Functie: teambegeleiding en trainingen' (p. 23-28)
         "bmw/training-persoonlijke-effectiviteit", "bmw/training-omgaan-met-werkstress",
         "bmw/training-omgaan-met-functieverandering", "bmw/training-communicatietraining-samenwerking",
         "bmw/teambegeleiding", "bmw/teambegeleiding-opvang-na-traumatische-ervaringen",
-        "bmw/competentiegerichte-begeleiding", "bmw/communicatiebegeleiding",
-        "bmw/individuele-begeleiding-bij-veranderingen-in-de-werksituatie",
-        "bmw/onderzoek-en-rapportage-voor-een-team",
     }
+
+
+def test_individual_modules_held_in_a_group_or_with_a_team_are_not_group_modules(union):
+    # "Budgetbegeleiding kan ook in een groep plaatsvinden." (AMW p. 19); "Individueel of met het team,
+    # eventueel met de leidinggevende." (BMW p. 11): individual modules under 'begeleiding', not group work.
+    group = members(union, "GroupModule")
+    assert {"amw/budgetbegeleiding", "bmw/competentiegerichte-begeleiding", "bmw/communicatiebegeleiding",
+            "bmw/individuele-begeleiding-bij-veranderingen-in-de-werksituatie",
+            "bmw/onderzoek-en-rapportage-voor-een-team"}.isdisjoint(group)
 
 
 def test_cross_werksoort_referral_modules(union):
