@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from modgraph import catalogue as _catalogue
 from modgraph import queries as _queries
+from modgraph.inferred import load_for_queries
 from modgraph.paths import find_root
 from modgraph.results import Rows, run_sparql
+from modgraph.terms import check_query, declared_terms
 
 
 class Catalogue:
@@ -22,8 +23,10 @@ class Catalogue:
 
     def __init__(self, root=None, *, asserted_only: bool = False) -> None:
         self.root = find_root(root)
-        inferred = None if asserted_only else self.root.inferred
-        self.graph: Graph = _catalogue.load(self.root, inferred=inferred).graph
+        # asserted + inferred; stale inferences are recomputed in memory, with one line on stderr
+        catalogue = load_for_queries(self.root, asserted_only=asserted_only)
+        self.graph: Graph = catalogue.graph
+        self._declared = declared_terms(catalogue)
         self.queries = _queries.discover(self.root.queries)
 
     def names(self) -> list[str]:
@@ -33,6 +36,7 @@ class Catalogue:
     def rows(self, name: str, **params) -> Rows:
         """Run the named query; parameters as keywords (``module="amw/intake"``)."""
         query = _queries.lookup(self.queries, name)
+        check_query(query.text, str(query.path), self._declared)
         bindings = _queries.bind(query, {k: str(v) for k, v in params.items()}, self.graph)
         return run_sparql(self.graph, query.text, bindings, source=str(query.path))
 
@@ -42,6 +46,8 @@ class Catalogue:
 
     def sparql(self, text: str) -> list[dict]:
         """Run an ad-hoc SPARQL query."""
+        if isinstance(text, str):
+            check_query(text, "sparql", self._declared)
         return _python_rows(run_sparql(self.graph, text))
 
     def dataframe(self, name: str, **params):

@@ -13,50 +13,67 @@ from modgraph.errors import InputError
 def _cmd_validate(args: argparse.Namespace) -> int:
     from modgraph import reason, validate
     from modgraph.catalogue import load
+    from modgraph.inferred import inputs_sha256, staleness
     from modgraph.paths import find_root
 
     root = find_root(args.root)
     catalogue = load(root, alignments=False)  # the alignments are neither checked nor reasoned over
+    problems = validate.file_problems(catalogue)
     status = 0
     inferred = None
-    if not args.no_reason:
-        result = reason.run(catalogue.graph)
-        print(reason.render(result))
-        if not result.consistent:
-            status = 1
+    ill_typed = [p for p in problems if p.kind == "literal"]
+    if args.no_reason:
+        pass
+    elif ill_typed:  # the reasoner would crash on them; the shapes still run, so every problem shows at once
+        print(f"reasoner skipped: {len(ill_typed)} ill-typed literal(s), listed below")
+        status = 1
+    else:
+        try:
+            result = reason.run(catalogue.graph)
+        except InputError as exc:  # no Java, a reasoner failure: report it, still run the shapes
+            print(f"reasoner skipped: {exc}")
+            status = 2
         else:
-            inferred = result.inferred
-            if _stale(root.inferred, reason.inferred_text(result)):
-                print(f"{root.inferred}: out of date with ontology/ and data/: run `modgraph reason`")
+            print(reason.render(result))
+            if not result.consistent:
                 status = 1
-    report = validate.run(catalogue, root.shapes, lang=args.lang, inferred=inferred)
+            else:
+                inferred = result.inferred
+                stale = staleness(root, inputs_sha256(root, catalogue.digests))
+                if stale:
+                    print(f"{root.relative(root.inferred)}: {stale} (it does not match ontology/ and data/): "
+                          "run `modgraph reason`")
+                    status = 1
+    report = validate.run(catalogue, root.shapes, lang=args.lang, inferred=inferred, problems=problems)
     print(validate.render(report, catalogue))
     return status or (0 if report.conforms else 1)
-
-
-def _stale(path: Path, expected: str) -> bool:
-    try:
-        return path.read_text(encoding="utf-8") != expected
-    except OSError:
-        return True
 
 
 def _cmd_reason(args: argparse.Namespace) -> int:
     from modgraph import reason
     from modgraph.catalogue import load
     from modgraph.formatting import write_atomically
+    from modgraph.inferred import inputs_sha256, recorded_sha256
+    from modgraph.literals import literal_problems
     from modgraph.paths import find_root
 
     root = find_root(args.root)
-    result = reason.run(load(root, alignments=False).graph)
+    catalogue = load(root, alignments=False)
+    ill_typed = literal_problems(catalogue)
+    if ill_typed:  # the reasoner cannot read them: report each, write nothing
+        print("\n".join(str(problem) for problem in ill_typed))
+        print(f"reasoner not run: {len(ill_typed)} ill-typed literal(s); nothing written")
+        return 1
+    result = reason.run(catalogue.graph)
     print(reason.render(result))
     if not result.consistent:
         return 1
     out = Path(args.out) if args.out else root.inferred
-    text = reason.inferred_text(result)
+    inputs = inputs_sha256(root, catalogue.digests)
+    text = reason.inferred_text(result, inputs)
     if args.check:
-        if _stale(out, text):
-            print(f"{out}: out of date: run `modgraph reason`")
+        if recorded_sha256(out) != inputs:
+            print(f"{out}: {'missing' if not out.is_file() else 'out of date'}: run `modgraph reason`")
             return 1
         print(f"{out}: up to date")
         return 0
@@ -89,12 +106,19 @@ def _cmd_fmt(args: argparse.Namespace) -> int:
     return 1 if (args.check and changed) else 0
 
 
-def _query_graph(args: argparse.Namespace):
-    from modgraph.catalogue import load
+def _query_catalogue(args: argparse.Namespace):
+    """The catalogue the queries see: asserted + current inferences (see modgraph.inferred)."""
+    from modgraph.inferred import load_for_queries
     from modgraph.paths import find_root
 
-    root = find_root(args.root)
-    return root, load(root, inferred=None if args.asserted_only else root.inferred).graph
+    return load_for_queries(find_root(args.root), asserted_only=args.asserted_only)
+
+
+def _check_terms(catalogue, text: str, source: str) -> None:
+    """An mg: term the ontology does not declare (a typo) is an error naming source:line:column."""
+    from modgraph.terms import check_query, declared_terms
+
+    check_query(text, source, declared_terms(catalogue))
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
@@ -119,8 +143,10 @@ def _cmd_query(args: argparse.Namespace) -> int:
                                for p in query.parameters)
             print(f"{query.name}\n    {query.summary}" + (f"\n    parameters: {params}" if params else ""))
         return 0
-    root, graph = _query_graph(args)
+    catalogue = _query_catalogue(args)
+    root, graph = catalogue.root, catalogue.graph
     query = queries.lookup(queries.discover(root.queries), args.name)
+    _check_terms(catalogue, query.text, str(query.path))
     bindings = queries.bind(query, _parse_params(args.param), graph)
     print(render(run_sparql(graph, query.text, bindings, source=str(query.path)), args.format), end="")
     return 0
@@ -137,7 +163,9 @@ def _cmd_sparql(args: argparse.Namespace) -> int:
             text, source = path.read_text(encoding="utf-8"), str(path)
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read: {exc}", args.file) from None
-    _, graph = _query_graph(args)
+    catalogue = _query_catalogue(args)
+    _check_terms(catalogue, text, source)
+    graph = catalogue.graph
     print(render(run_sparql(graph, text, source=source), args.format), end="")
     return 0
 

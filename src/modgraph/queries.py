@@ -133,8 +133,10 @@ def load_query(path: Path) -> NamedQuery:
 
 def discover(folder: Path) -> dict[str, NamedQuery]:
     """All named queries under ``folder`` (``qc/NAME`` for data-quality checks), by name."""
+    from modgraph.paths import list_files  # never skips an unreadable folder or a dangling link silently
+
     queries = {}
-    for path in sorted(folder.rglob("*.rq")):
+    for path in list_files(folder, ".rq") if folder.exists() or folder.is_symlink() else []:
         query = load_query(path)
         queries[query.name] = query
     return queries

@@ -257,8 +257,13 @@ def render(result: ReasoningResult) -> str:
     return "\n".join(lines)
 
 
-def inferred_text(result: ReasoningResult) -> str:
-    """The inferred triples as canonical Turtle (deterministic, sorted)."""
+def inferred_text(result: ReasoningResult, inputs_sha256: str) -> str:
+    """The inferred triples as canonical Turtle (deterministic, sorted).
+
+    The header records ``inputs_sha256``, the hash of the files they were computed from (see
+    :mod:`modgraph.inferred`), so that a stale file is recognised without reasoning again.
+    """
+    from modgraph.inferred import header_line
     from modgraph.turtle import serialize
 
-    return serialize(result.inferred, INFERRED_HEADER)
+    return serialize(result.inferred, [*INFERRED_HEADER, header_line(inputs_sha256)])

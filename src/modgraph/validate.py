@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
 from modgraph.catalogue import Catalogue, parse_turtle
+from modgraph.literals import literal_problems, well_typed
+from modgraph.module_files import module_file_problems
+from modgraph.problems import Problem
+from modgraph.terms import vocabulary_problems
 from modgraph.errors import InputError
 from modgraph.namespaces import BASE, PREFIXES
 
@@ -38,6 +42,7 @@ class Report:
     findings: list[Finding]
     triples: int
     modules: int
+    problems: list[Problem] = field(default_factory=list)  # in the files themselves: each is a violation
 
     @property
     def violations(self) -> list[Finding]:
@@ -49,7 +54,7 @@ class Report:
 
     @property
     def conforms(self) -> bool:
-        return not self.violations
+        return not self.violations and not self.problems
 
 
 def owner_of(node: URIRef, modules: set[URIRef]) -> URIRef:
@@ -64,6 +69,8 @@ def owner_of(node: URIRef, modules: set[URIRef]) -> URIRef:
 def _short(graph: Graph, term) -> str:
     if term is None:
         return ""
+    if isinstance(term, BNode):
+        return "[]"  # never a generated blank-node id: it names nothing a curator can find
     if isinstance(term, Literal):
         text = str(term)
         return text if len(text) <= 60 else text[:57] + "..."
@@ -74,6 +81,37 @@ def _short(graph: Graph, term) -> str:
         return graph.namespace_manager.normalizeUri(term)
     except Exception:
         return f"<{text}>"
+
+
+_PATH_OPERATORS = [(SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"), (SH.oneOrMorePath, "{}+"),
+                   (SH.zeroOrOnePath, "{}?")]
+
+
+def render_path(graph: Graph, path, *sources: Graph) -> str:
+    """A SHACL property path as SPARQL writes it: ``mg:page``, ``^mg:hasGoal``, ``mg:a/mg:b``, ``(mg:a|mg:b)``.
+
+    A path other than a plain property is a blank node; its structure is read from ``sources``
+    (the results graph, the shapes graph), so a report never shows a blank-node id as the field.
+    """
+    if path is None:
+        return ""
+    if not isinstance(path, BNode):
+        return _short(graph, path)
+    for source in sources:
+        for operator, form in _PATH_OPERATORS:
+            inner = source.value(path, operator)
+            if inner is not None:
+                return form.format(_grouped(render_path(graph, inner, *sources)))
+        alternatives = source.value(path, SH.alternativePath)
+        if alternatives is not None:
+            return "(" + "|".join(render_path(graph, p, *sources) for p in source.items(alternatives)) + ")"
+        if source.value(path, RDF.first) is not None:
+            return "/".join(_grouped(render_path(graph, p, *sources)) for p in source.items(path))
+    return "(a property path)"
+
+
+def _grouped(text: str) -> str:
+    return f"({text})" if "/" in text and not text.startswith("(") else text
 
 
 def _message(results: Graph, shapes: Graph, result, lang: str) -> str:
@@ -96,7 +134,11 @@ ASSERTED_ONLY = [URIRef("https://w3id.org/modgraph/def/shapes#Module-relationHas
 
 
 def _shacl(graph: Graph, shapes: Graph, shapes_path: Path) -> Graph:
-    _, results, _ = shacl_validate(graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    try:
+        _, results, _ = shacl_validate(graph, shacl_graph=shapes, inference="none", advanced=True,
+                                       allow_warnings=True)
+    except Exception as exc:  # noqa: BLE001 - pyshacl fails on values it cannot compare; one line, not a traceback
+        raise InputError(f"the shapes cannot be run: {type(exc).__name__}: {exc}", str(shapes_path)) from None
     if not isinstance(results, Graph):  # pyshacl returns a ValidationFailure for broken shapes
         raise InputError(f"the shapes cannot be run: {results}", str(shapes_path))
     return results
@@ -113,7 +155,7 @@ def _findings(results: Graph, shapes: Graph, graph: Graph, modules: set, lang: s
             severity=str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
             focus=focus,
             owner=owner_of(focus, modules) if isinstance(focus, URIRef) else focus,
-            path=_short(graph, results.value(result, SH.resultPath)),
+            path=render_path(graph, results.value(result, SH.resultPath), results, shapes),
             message=_message(results, shapes, result, lang),
             value=_short(graph, results.value(result, SH.value)),
             shape=_short(graph, results.value(result, SH.sourceConstraint) or results.value(result, SH.sourceShape)),
@@ -121,14 +163,28 @@ def _findings(results: Graph, shapes: Graph, graph: Graph, modules: set, lang: s
     return out
 
 
-def run(catalogue: Catalogue, shapes_path: Path, *, lang: str = "en", inferred: Graph | None = None) -> Report:
+def file_problems(catalogue: Catalogue) -> list[Problem]:
+    """What is wrong in the files themselves, each at file:line:column.
+
+    Undeclared mg: terms (typos that no shape can see), ill-typed literals, and module files that
+    break the one-module-one-file rule or sit in the other werksoort's folder.
+    """
+    problems = vocabulary_problems(catalogue) + literal_problems(catalogue) + module_file_problems(catalogue)
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
+
+
+def run(catalogue: Catalogue, shapes_path: Path, *, lang: str = "en", inferred: Graph | None = None,
+        problems: list[Problem] | None = None) -> Report:
     """Validate ``catalogue`` against the shapes at ``shapes_path``.
 
     With ``inferred``, the shapes also run over asserted + inferred (without the rules in
-    :data:`ASSERTED_ONLY`), so an entailed fact that breaks a shape is reported too.
+    :data:`ASSERTED_ONLY`), so an entailed fact that breaks a shape is reported too. ``problems``
+    (default: :func:`file_problems`) are reported before the shapes' findings; ill-typed values
+    are among them, and are kept away from the shapes (pyshacl cannot compare them).
     """
+    problems = file_problems(catalogue) if problems is None else problems
     shapes = parse_turtle(shapes_path)
-    graph = catalogue.graph
+    graph = well_typed(catalogue.graph)
     runs = [_shacl(graph, shapes, shapes_path)]
     if inferred is not None and len(inferred):
         union_shapes = Graph() + shapes
@@ -142,7 +198,7 @@ def run(catalogue: Catalogue, shapes_path: Path, *, lang: str = "en", inferred: 
             if finding not in findings:
                 findings.append(finding)
     findings.sort(key=lambda f: (str(f.owner), SEVERITY_ORDER.get(f.severity, 9), str(f.focus), f.path, f.message))
-    return Report(findings=findings, triples=len(graph), modules=len(modules))
+    return Report(findings=findings, triples=len(catalogue.graph), modules=len(modules), problems=problems)
 
 
 def render(report: Report, catalogue: Catalogue) -> str:
@@ -151,7 +207,10 @@ def render(report: Report, catalogue: Catalogue) -> str:
     grouped = defaultdict(list)
     for finding in report.findings:
         grouped[finding.owner].append(finding)
-    lines = []
+    lines = [f"{problem.path}:{problem.line}:{problem.column}: Violation: {problem.message}"
+             for problem in report.problems]
+    if lines:
+        lines.append("")
     for owner, findings in grouped.items():
         path = catalogue.file_of(owner)
         where = str(path.relative_to(catalogue.root.root)) if path else "(no file states this resource)"
@@ -165,7 +224,7 @@ def render(report: Report, catalogue: Catalogue) -> str:
         lines.append("")
     status = "conforms" if report.conforms else "does not conform"
     lines.append(
-        f"{status}: {len(report.violations)} violation(s), {len(report.warnings)} warning(s); "
+        f"{status}: {len(report.violations) + len(report.problems)} violation(s), {len(report.warnings)} warning(s); "
         f"{report.modules} modules, {report.triples} triples"
     )
     return "\n".join(lines)
