@@ -5,14 +5,21 @@
     >>> rows = cat.query("follow-ups", module="amw/voortraject-arbeidstoeleiding")
     >>> [r["title"] for r in rows]
     >>> cat.dataframe("modules-per-function", werksoort="bmw")   # needs pandas
+
+Every bad argument raises :class:`modgraph.errors.InputError`. A query runs in a forked worker and
+is stopped after ``timeout`` seconds (default 30); ``SERVICE`` is refused unless ``allow_service``.
 """
 
 from __future__ import annotations
 
-from rdflib import Graph
+import os
+
+from rdflib import Graph, Literal, URIRef
 
 from modgraph import queries as _queries
+from modgraph.errors import InputError
 from modgraph.inferred import load_for_queries
+from modgraph.limits import DEFAULT_QUERY_TIMEOUT, check_timeout, shown
 from modgraph.paths import find_root
 from modgraph.results import Rows, run_sparql
 from modgraph.terms import check_query, declared_terms
@@ -21,7 +28,14 @@ from modgraph.terms import check_query, declared_terms
 class Catalogue:
     """The catalogue graph and its named queries."""
 
-    def __init__(self, root=None, *, asserted_only: bool = False) -> None:
+    def __init__(self, root=None, *, asserted_only: bool = False, timeout: float = DEFAULT_QUERY_TIMEOUT,
+                 allow_service: bool = False) -> None:
+        if root is not None and not isinstance(root, (str, os.PathLike)):
+            raise InputError(f"root must be a folder path, not {type(root).__name__}", "root")
+        _check_flag(asserted_only, "asserted_only")
+        _check_flag(allow_service, "allow_service")
+        self.timeout = check_timeout(timeout, "timeout")
+        self.allow_service = allow_service
         self.root = find_root(root)
         # asserted + inferred; stale inferences are recomputed in memory, with one line on stderr
         catalogue = load_for_queries(self.root, asserted_only=asserted_only)
@@ -37,27 +51,59 @@ class Catalogue:
         """Run the named query; parameters as keywords (``module="amw/intake"``)."""
         query = _queries.lookup(self.queries, name)
         check_query(query.text, str(query.path), self._declared)
-        bindings = _queries.bind(query, {k: str(v) for k, v in params.items()}, self.graph)
-        return run_sparql(self.graph, query.text, bindings, source=str(query.path))
+        bindings = _queries.bind(query, {k: _parameter_text(k, v) for k, v in params.items()}, self.graph)
+        return run_sparql(self.graph, query.text, bindings, source=str(query.path),
+                          timeout=check_timeout(self.timeout, "timeout"), allow_service=self.allow_service)
 
     def query(self, name: str, **params) -> list[dict]:
         """The rows of the named query as dicts of Python values (str, int, ...)."""
         return _python_rows(self.rows(name, **params))
 
     def sparql(self, text: str) -> list[dict]:
-        """Run an ad-hoc SPARQL query."""
+        """Run an ad-hoc SPARQL query (SELECT or ASK: rows; CONSTRUCT or DESCRIBE: use :meth:`sparql_graph`)."""
         if isinstance(text, str):
             check_query(text, "sparql", self._declared)
-        return _python_rows(run_sparql(self.graph, text))
+        result = run_sparql(self.graph, text, source="sparql", timeout=check_timeout(self.timeout, "timeout"),
+                            allow_service=self.allow_service)
+        if result.graph is not None:
+            raise InputError("a CONSTRUCT or DESCRIBE query gives a graph: use Catalogue.sparql_graph", "sparql")
+        if result.boolean is not None:
+            return [{"answer": result.boolean}]
+        return _python_rows(result)
+
+    def sparql_graph(self, text: str) -> Graph:
+        """Run an ad-hoc CONSTRUCT or DESCRIBE query; the answer as an rdflib Graph."""
+        if isinstance(text, str):
+            check_query(text, "sparql", self._declared)
+        result = run_sparql(self.graph, text, source="sparql", timeout=check_timeout(self.timeout, "timeout"),
+                            allow_service=self.allow_service)
+        if result.graph is None:
+            raise InputError("a SELECT or ASK query gives rows: use Catalogue.sparql", "sparql")
+        return result.graph
 
     def dataframe(self, name: str, **params):
         """The rows of the named query as a pandas DataFrame (pandas must be installed)."""
+        _queries.lookup(self.queries, name)  # a bad name is an InputError, with or without pandas
         try:
             import pandas
         except ImportError as exc:
             raise ImportError("Catalogue.dataframe needs pandas: pip install pandas") from exc
         result = self.rows(name, **params)
         return pandas.DataFrame(_python_rows(result), columns=result.variables)
+
+
+def _check_flag(value, name: str) -> None:
+    if not isinstance(value, bool):
+        raise InputError(f"must be True or False, not {shown(repr(value))}", name)
+
+
+def _parameter_text(name: str, value) -> str:
+    """A keyword argument as the text of a parameter value: str, int, float, bool or an RDF term."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float, URIRef, Literal)):
+        return str(value)
+    raise InputError(f"a value must be a text, a number or an IRI, not {type(value).__name__}", f"parameter {name}")
 
 
 def _python_rows(result: Rows) -> list[dict]:

@@ -16,6 +16,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from modgraph.inferred import inputs_sha256, staleness
     from modgraph.paths import find_root
 
+    timeout = _reason_timeout(args)  # a bad --timeout is an error before any work
     root = find_root(args.root)
     catalogue = load(root, alignments=False)  # the alignments are neither checked nor reasoned over
     problems = validate.file_problems(catalogue)
@@ -29,7 +30,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         status = 1
     else:
         try:
-            result = reason.run(catalogue.graph)
+            result = reason.run(catalogue.graph, timeout=timeout, files=catalogue.files)
         except InputError as exc:  # no Java, a reasoner failure: report it, still run the shapes
             print(f"reasoner skipped: {exc}")
             status = 2
@@ -57,6 +58,7 @@ def _cmd_reason(args: argparse.Namespace) -> int:
     from modgraph.literals import literal_problems
     from modgraph.paths import find_root
 
+    timeout = _reason_timeout(args)  # a bad --timeout is an error before any work
     root = find_root(args.root)
     catalogue = load(root, alignments=False)
     ill_typed = literal_problems(catalogue)
@@ -64,7 +66,7 @@ def _cmd_reason(args: argparse.Namespace) -> int:
         print("\n".join(str(problem) for problem in ill_typed))
         print(f"reasoner not run: {len(ill_typed)} ill-typed literal(s); nothing written")
         return 1
-    result = reason.run(catalogue.graph)
+    result = reason.run(catalogue.graph, timeout=timeout, files=catalogue.files)
     print(reason.render(result))
     if not result.consistent:
         return 1
@@ -92,10 +94,7 @@ def _cmd_fmt(args: argparse.Namespace) -> int:
     from modgraph.paths import find_root
 
     if args.files:
-        paths = [Path(p) for p in args.files]
-        for path in paths:
-            if not path.is_file():
-                raise InputError("no such file", str(path))
+        paths = [Path(p) for p in args.files]  # format_files refuses what is not a readable regular file
     else:
         paths = data_files(find_root(args.root))
     changed = format_files(paths, check=args.check)
@@ -104,24 +103,6 @@ def _cmd_fmt(args: argparse.Namespace) -> int:
         print(f"{verb} {path}")
     print(f"{len(changed)} of {len(paths)} file(s) {verb}" if changed else f"{len(paths)} file(s) already canonical")
     return 1 if (args.check and changed) else 0
-
-
-def _cmd_synth(args: argparse.Namespace) -> int:
-    from modgraph import synth
-    from modgraph.catalogue import load
-    from modgraph.paths import find_root
-
-    count, seed = synth.parse_count(args.providers), synth.parse_seed(args.seed)
-    out = Path(args.out)
-    synth.check_out(out, args.force)  # before loading the catalogue: a refusal costs nothing
-    root = find_root(args.root)
-    bar = synth.Progress(count, enabled=not args.quiet and sys.stderr.isatty())
-    summary = synth.synthesise(load(root).graph, count, seed, out, force=args.force, progress=bar.update,
-                               source=str(root.root))
-    bar.update(count, summary.triples, final=True)
-    print(f"written: {summary.out} ({summary.providers:,} providers, {summary.variants:,} variants, "
-          f"{summary.triples:,} triples, seed {seed})")
-    return 0
 
 
 def _query_catalogue(args: argparse.Namespace):
@@ -140,13 +121,26 @@ def _check_terms(catalogue, text: str, source: str) -> None:
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
+    from modgraph.limits import shown
+
     values = {}
     for pair in pairs:
         if "=" not in pair:
-            raise InputError(f"'{pair}' is not of the form name=value", "--param")
+            raise InputError(f"'{shown(pair)}' is not of the form name=value", "--param")
         name, value = pair.split("=", 1)
-        values[name.strip()] = value
+        name = name.strip()
+        if name in values:
+            raise InputError("given twice: give each parameter once", f"parameter {shown(name)}")
+        values[name] = value
     return values
+
+
+def _query_options(args: argparse.Namespace) -> dict:
+    """The run_sparql keywords from --timeout, --allow-service and --format."""
+    from modgraph.limits import check_timeout
+
+    return {"timeout": check_timeout(args.timeout, "--timeout"), "allow_service": args.allow_service,
+            "fmt": args.format}
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
@@ -161,31 +155,65 @@ def _cmd_query(args: argparse.Namespace) -> int:
                                for p in query.parameters)
             print(f"{query.name}\n    {query.summary}" + (f"\n    parameters: {params}" if params else ""))
         return 0
+    options = _query_options(args)
+    values = _parse_params(args.param)
     catalogue = _query_catalogue(args)
     root, graph = catalogue.root, catalogue.graph
     query = queries.lookup(queries.discover(root.queries), args.name)
     _check_terms(catalogue, query.text, str(query.path))
-    bindings = queries.bind(query, _parse_params(args.param), graph)
-    print(render(run_sparql(graph, query.text, bindings, source=str(query.path)), args.format), end="")
+    bindings = queries.bind(query, values, graph)
+    print(render(run_sparql(graph, query.text, bindings, source=str(query.path), **options), args.format), end="")
     return 0
 
 
 def _cmd_sparql(args: argparse.Namespace) -> int:
     from modgraph.results import render, run_sparql
 
+    options = _query_options(args)
     if args.file == "-":
-        text, source = sys.stdin.read(), "<stdin>"
+        try:
+            text, source = sys.stdin.read(), "<stdin>"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"cannot read: not UTF-8 text ({exc.reason})", "<stdin>") from None
     else:
         path = Path(args.file)
         try:
             text, source = path.read_text(encoding="utf-8"), str(path)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read: {exc}", args.file) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", args.file) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"cannot read: not UTF-8 text ({exc.reason})", args.file) from None
     catalogue = _query_catalogue(args)
     _check_terms(catalogue, text, source)
     graph = catalogue.graph
-    print(render(run_sparql(graph, text, source=source), args.format), end="")
+    print(render(run_sparql(graph, text, source=source, **options), args.format), end="")
     return 0
+
+
+def _add_reason_timeout(p: argparse.ArgumentParser) -> None:
+    from modgraph.limits import DEFAULT_REASON_TIMEOUT
+
+    p.add_argument("--timeout", default=DEFAULT_REASON_TIMEOUT, metavar="SECONDS",
+                   help=f"stop the reasoner after this many seconds (default {DEFAULT_REASON_TIMEOUT:g})")
+
+
+def _reason_timeout(args: argparse.Namespace) -> float:
+    from modgraph.limits import check_timeout
+
+    return check_timeout(args.timeout, "--timeout")
+
+
+def _add_query_options(p: argparse.ArgumentParser) -> None:
+    from modgraph.limits import DEFAULT_QUERY_TIMEOUT
+    from modgraph.results import FORMATS
+
+    p.add_argument("--format", "-f", choices=FORMATS, default=None,
+                   help="output format: rows as table (default), csv, tsv, json (SPARQL 1.1 JSON) or markdown; "
+                        "a CONSTRUCT or DESCRIBE graph as turtle (default), nt or jsonld")
+    p.add_argument("--timeout", default=DEFAULT_QUERY_TIMEOUT, metavar="SECONDS",
+                   help=f"stop the query after this many seconds (default {DEFAULT_QUERY_TIMEOUT:g})")
+    p.add_argument("--allow-service", action="store_true",
+                   help="allow SERVICE (requests to other SPARQL endpoints); refused by default")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -200,25 +228,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check the catalogue: OWL consistency and the SHACL shapes")
     p.add_argument("--lang", choices=["en", "nl"], default="en", help="language of the messages")
     p.add_argument("--no-reason", action="store_true", help="skip the OWL reasoner (shapes only)")
+    _add_reason_timeout(p)
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("reason", help="run the OWL reasoner (HermiT) and write the inferred triples")
     p.add_argument("--out", help="where to write the inferred triples (default: inferred/inferred.ttl)")
     p.add_argument("--check", action="store_true", help="only check that the inferred file is up to date")
+    _add_reason_timeout(p)
     p.set_defaults(func=_cmd_reason)
-
-    from modgraph.results import FORMATS
 
     p = sub.add_parser("query", help="run a named query from queries/ (--list shows them)")
     p.add_argument("name", nargs="?", help="the query's name (its file name without .rq)")
     p.add_argument("--list", action="store_true", help="list the named queries with summary and parameters")
     p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE", help="a parameter value")
-    p.add_argument("--format", "-f", choices=FORMATS, default="table", help="output format (json: SPARQL 1.1 JSON)")
+    _add_query_options(p)
     p.set_defaults(func=_cmd_query)
 
     p = sub.add_parser("sparql", help="run an ad-hoc SPARQL query from a file or - (stdin)")
     p.add_argument("file", help="query file, or - for standard input")
-    p.add_argument("--format", "-f", choices=FORMATS, default="table", help="output format")
+    _add_query_options(p)
     p.set_defaults(func=_cmd_sparql)
 
     p = sub.add_parser("fmt", help="rewrite data files in canonical Turtle")
@@ -226,28 +254,67 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="only report files that are not canonical (exit 1)")
     p.set_defaults(func=_cmd_fmt)
 
-    p = sub.add_parser("synth", help="generate a synthetic national catalogue: providers' local variants of the modules")
-    p.add_argument("--providers", required=True, metavar="N", help="how many providers (AMW institutions and BMW providers)")
-    p.add_argument("--seed", default="1", metavar="S", help="the random seed: the same N and S give the same files (default 1)")
-    p.add_argument("--out", required=True, metavar="DIR", help="the folder to write (must not exist or be empty)")
-    p.add_argument("--force", action="store_true", help="replace DIR when it holds an earlier synth output")
-    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
-    p.set_defaults(func=_cmd_synth)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command; bad input gives one message on stderr and exit 2, never a traceback."""
+    """Run the command; bad input gives one message on stderr and exit 2, never a traceback.
+
+    Ctrl-C exits 130 and SIGTERM 143, each with one line, after the same cleanup (workers and
+    their Java children killed, temporary files removed). A closed output pipe (``| head``) ends
+    the command quietly.
+    """
+    import signal
+    import threading
+
+    from modgraph.limits import terminate_on_sigterm
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    if threading.current_thread() is not threading.main_thread():  # signal handlers: main thread only
+        return _run(args)
+    previous = signal.getsignal(signal.SIGTERM)
+    terminate_on_sigterm()
     try:
-        return args.func(args)
+        return _run(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)  # main() called from Python: leave the caller's handler
+
+
+def _run(args: argparse.Namespace) -> int:
+    from modgraph.limits import Terminated
+
+    try:
+        status = args.func(args)
+        sys.stdout.flush()  # inside the try: a closed pipe shows up here, not at exit
+        return status
     except InputError as exc:
         print(f"modgraph: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141  # as a process killed by SIGPIPE
+    except OSError as exc:  # a last resort: every known OS error is already an InputError
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"modgraph: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("modgraph: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("modgraph: terminated", file=sys.stderr)
+        return 143
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's flush at exit does not fail on the closed pipe again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

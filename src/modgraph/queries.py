@@ -20,6 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
 from modgraph.errors import InputError
+from modgraph.limits import MAX_PARAMETER_LENGTH, shown
 from modgraph.namespaces import BASE
 
 PARAMETER = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*)(?:_([A-Za-z0-9]+(?:_[A-Za-z0-9]+)?))?\b")
@@ -144,11 +145,13 @@ def discover(folder: Path) -> dict[str, NamedQuery]:
 
 def lookup(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
     """The query called ``name``; an unknown name is an InputError listing the close names."""
+    if not isinstance(name, str):
+        raise InputError(f"the query name must be a text, not {type(name).__name__}", "query")
     if name in queries:
         return queries[name]
-    close = difflib.get_close_matches(name, list(queries), n=5, cutoff=0.4)
+    close = difflib.get_close_matches(name, list(queries), n=5, cutoff=0.4) if len(name) < 200 else []
     hint = f"; did you mean: {', '.join(close)}?" if close else "; `modgraph query --list` shows them all"
-    raise InputError(f"no query named '{name}'{hint}", "query")
+    raise InputError(f"no query named '{shown(name)}'{hint}", "query")
 
 
 def resolve_resource(graph: Graph, value: str, parameter: str) -> URIRef:
@@ -159,7 +162,10 @@ def resolve_resource(graph: Graph, value: str, parameter: str) -> URIRef:
         if bad:
             raise InputError(f"not an IRI: it contains {bad.group(0)!r} (white space and <>\"{{}}|^`\\ are not "
                              "allowed in an IRI)", f"parameter {parameter}")
-        return URIRef(value)
+        iri = URIRef(value)
+        if (iri, None, None) in graph or (None, None, iri) in graph:
+            return iri
+        raise InputError(f"no resource <{shown(value)}> in the catalogue", f"parameter {parameter}")
     subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
     tail = []
     if re.fullmatch(r"[A-Za-z0-9_\-./]+", value):
@@ -178,9 +184,9 @@ def resolve_resource(graph: Graph, value: str, parameter: str) -> URIRef:
         return labelled[0]
     candidates = labelled or tail
     if candidates:
-        shown = ", ".join(str(c)[len(BASE):] if str(c).startswith(BASE) else str(c) for c in candidates[:6])
-        raise InputError(f"'{value}' is ambiguous: {shown}", f"parameter {parameter}")
-    raise InputError(f"no resource matches '{value}' (give an IRI, a slug such as amw/intake, or an exact title)",
+        names = ", ".join(str(c)[len(BASE):] if str(c).startswith(BASE) else str(c) for c in candidates[:6])
+        raise InputError(f"'{shown(value)}' is ambiguous: {names}", f"parameter {parameter}")
+    raise InputError(f"no resource matches '{shown(value)}' (give an IRI, a slug such as amw/intake, or an exact title)",
                      f"parameter {parameter}")
 
 
@@ -189,8 +195,8 @@ def bind(query: NamedQuery, values: dict[str, str], graph: Graph) -> dict[str, o
     unknown = sorted(set(values) - {p.name for p in query.parameters})
     if unknown:
         known = ", ".join(p.name for p in query.parameters) or "none"
-        raise InputError(f"query '{query.name}' has no parameter '{unknown[0]}' (its parameters: {known})",
-                         f"parameter {unknown[0]}")
+        raise InputError(f"query '{query.name}' has no parameter '{shown(unknown[0])}' (its parameters: {known})",
+                         f"parameter {shown(unknown[0])}")
     bindings: dict[str, object] = {}
     for parameter in query.parameters:
         raw = values.get(parameter.name)
@@ -198,6 +204,9 @@ def bind(query: NamedQuery, values: dict[str, str], graph: Graph) -> dict[str, o
             if parameter.required:
                 raise InputError(f"query '{query.name}' needs it: {parameter.expects}", f"parameter {parameter.name}")
             continue
+        if len(str(raw)) > MAX_PARAMETER_LENGTH:
+            raise InputError(f"the value is {len(str(raw))} characters long; the limit is {MAX_PARAMETER_LENGTH} "
+                             f"('{shown(str(raw))}')", f"parameter {parameter.name}")
         bindings[parameter.variable] = to_term(parameter, str(raw), graph)
     return bindings
 
@@ -224,13 +233,13 @@ def to_term(parameter: Parameter, raw: str, graph: Graph):
     datatype = XSD[parameter.kind]
     if parameter.kind in ("integer", "int", "nonNegativeInteger", "positiveInteger"):
         if not re.fullmatch(r"[+-]?\d+", raw.strip()):
-            raise InputError(f"'{raw}' is not {parameter.expects}", f"parameter {parameter.name}")
+            raise InputError(f"'{shown(raw)}' is not {parameter.expects}", f"parameter {parameter.name}")
         return Literal(int(raw), datatype=datatype)
     if parameter.kind in ("decimal", "double", "float"):
         try:
             float(raw)
         except ValueError:
-            raise InputError(f"'{raw}' is not {parameter.expects}", f"parameter {parameter.name}") from None
+            raise InputError(f"'{shown(raw)}' is not {parameter.expects}", f"parameter {parameter.name}") from None
     if parameter.kind == "boolean" and raw not in ("true", "false"):
-        raise InputError(f"'{raw}' is not {parameter.expects} (true or false)", f"parameter {parameter.name}")
+        raise InputError(f"'{shown(raw)}' is not {parameter.expects} (true or false)", f"parameter {parameter.name}")
     return Literal(raw, datatype=datatype)

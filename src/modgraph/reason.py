@@ -5,19 +5,27 @@ that the reasoner entails for the catalogue's individuals, minus what is asserte
 only a non-redundant part of the entailed property values (see ../shared/NOTES.md), so the values
 are read back through its ``INDIRECT_`` closure, which adds sub-property, inverse, symmetric and
 transitive consequences.
+
+The reasoner runs in a forked worker process (:func:`modgraph.limits.run_bounded`) with a time
+limit; the worker, its Java child and every temporary file (owlready2's too: they go to a private
+folder that is removed afterwards) are gone when ``run`` returns, whether it finished, timed out, or
+the command was interrupted (Ctrl-C, SIGTERM).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
+from modgraph.conflicts import find_conflicts
 from modgraph.errors import InputError
+from modgraph.limits import DEFAULT_REASON_TIMEOUT, run_bounded
 from modgraph.namespaces import BASE, MG_NS
 
 INFERRED_HEADER = [
@@ -44,6 +52,8 @@ class ReasoningResult:
     explanation: list[str] = field(default_factory=list)
     unsatisfiable: list[str] = field(default_factory=list)
     culprits: list[str] = field(default_factory=list)
+    involved: list[str] = field(default_factory=list)    # each individual involved: full IRI and its file(s)
+    statements: list[str] = field(default_factory=list)  # the data statements behind it: file and triple
 
 
 def java_executable() -> str:
@@ -91,30 +101,59 @@ def _in_catalogue(term) -> bool:
     return isinstance(term, URIRef) and str(term).startswith(BASE)
 
 
-def run(graph: Graph) -> ReasoningResult:
-    """Run HermiT over ``graph``; on an inconsistency, ask Pellet for the explanation."""
+def run(graph: Graph, *, timeout: float | None = DEFAULT_REASON_TIMEOUT,
+        files: list[Path] | None = None) -> ReasoningResult:
+    """Run HermiT over ``graph``; on an inconsistency, ask Pellet for the explanation.
+
+    Stopped after ``timeout`` seconds (a :class:`modgraph.limits.WorkTimeout`). ``files`` (the
+    catalogue's files) let an inconsistency name the file that holds each individual involved.
+    """
+    java = java_executable()
+    private = Path(tempfile.mkdtemp(prefix="modgraph-reason-"))
+    try:
+        outcome = run_bounded(_reason_in_worker, graph, java, str(private), timeout=timeout, what="the reasoner")
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    if outcome[0] == "inconsistent":
+        conflicts = find_conflicts(graph)
+        involved, statements = _locate(conflicts, files or [])
+        return ReasoningResult(consistent=False, explanation=outcome[1], culprits=[c.message for c in conflicts],
+                               involved=involved, statements=statements)
+    _, triples, unsatisfiable = outcome
+    inferred = Graph()
+    for triple in triples:
+        inferred.add(triple)
+    return ReasoningResult(consistent=not unsatisfiable, inferred=inferred, unsatisfiable=unsatisfiable)
+
+
+def _reason_in_worker(graph: Graph, java: str, private: str):
+    """In the worker process: HermiT (and Pellet's explanation) with every temporary file in ``private``.
+
+    Returns ("consistent", inferred triples, unsatisfiable classes) or ("inconsistent", explanation).
+    """
+    tempfile.tempdir = private  # owlready2 writes its NamedTemporaryFile here
+    os.environ["TMPDIR"] = private
+    # no /tmp/hsperfdata_* file (left behind when the JVM is killed); Java's own temp files in private
+    os.environ["JDK_JAVA_OPTIONS"] = f"-XX:-UsePerfData -Djava.io.tmpdir={private}"
     import owlready2
 
-    owlready2.JAVA_EXE = java_executable()
-    with tempfile.TemporaryDirectory(prefix="modgraph-reason-") as tmp:
-        source = Path(tmp) / "catalogue.nt"
-        reasoner_input(graph).serialize(source, format="nt", encoding="utf-8")
-        world = owlready2.World()
-        world.get_ontology(source.as_uri()).load()
-        try:
-            with _quiet(source.parent):
-                owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
-        except owlready2.OwlReadyInconsistentOntologyError:
-            return ReasoningResult(
-                consistent=False, explanation=_pellet_explanation(source), culprits=find_culprits(graph)
-            )
-        except owlready2.OwlReadyJavaError as exc:
-            raise InputError(f"the reasoner failed: {str(exc).strip().splitlines()[-1]}") from None
-        unsatisfiable = sorted(
-            str(c.iri) for c in world.inconsistent_classes() if str(getattr(c, "iri", "")).startswith(MG_NS)
-        )
-        inferred = _entailed(world, graph)
-    return ReasoningResult(consistent=not unsatisfiable, inferred=inferred, unsatisfiable=unsatisfiable)
+    owlready2.JAVA_EXE = java
+    source = Path(private) / "catalogue.nt"
+    reasoner_input(graph).serialize(source, format="nt", encoding="utf-8")
+    world = owlready2.World()
+    world.get_ontology(source.as_uri()).load()
+    try:
+        with _quiet(source.parent):
+            owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+    except owlready2.OwlReadyInconsistentOntologyError:
+        return ("inconsistent", _pellet_explanation(source))
+    except owlready2.OwlReadyJavaError as exc:
+        lines = [line for line in str(exc).strip().splitlines() if not line.startswith("NOTE: Picked up")]
+        raise InputError(f"the reasoner failed: {lines[-1] if lines else 'no message'}") from None
+    unsatisfiable = sorted(
+        str(c.iri) for c in world.inconsistent_classes() if str(getattr(c, "iri", "")).startswith(MG_NS)
+    )
+    return ("consistent", list(_entailed(world, graph)), unsatisfiable)
 
 
 def _entailed(world, asserted: Graph) -> Graph:
@@ -158,7 +197,8 @@ def _pellet_explanation(source: Path) -> list[str]:
         text = str(exc)
         if "Explanation" in text:
             body = text.split("Explanation(s):", 1)[-1]
-            return [_shorten(line.strip()) for line in body.splitlines() if line.strip()]
+            return [_shorten(line.strip()) for line in body.splitlines()
+                    if line.strip() and not line.strip().startswith("NOTE: Picked up")]
         return []
     except Exception:  # Pellet is only the explainer; HermiT's verdict stands without it
         return []
@@ -170,47 +210,50 @@ def _shorten(line: str) -> str:
 
 
 def find_culprits(graph: Graph) -> list[str]:
-    """Name the individuals behind the usual inconsistencies, from the asserted graph itself.
+    """One line per contradiction found in ``graph`` (see :mod:`modgraph.conflicts`)."""
+    return [conflict.message for conflict in find_conflicts(graph)]
 
-    Pellet's explanation names axioms; this names resources a curator can find in data/:
-    individuals typed with two disjoint classes and modules with more than one werksoort.
-    """
-    disjoint_pairs = set()
-    for a, b in graph.subject_objects(OWL.disjointWith):
-        disjoint_pairs.add(frozenset((a, b)))
-    for node in graph.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(graph.items(graph.value(node, OWL.members)))
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                disjoint_pairs.add(frozenset((a, b)))
 
-    def classes_of(individual) -> set:
-        direct = set(graph.objects(individual, RDF.type))
-        closure, todo = set(), list(direct)
-        while todo:
-            cls = todo.pop()
-            if cls in closure:
-                continue
-            closure.add(cls)
-            todo.extend(graph.objects(cls, RDFS.subClassOf))
-        return closure
+def _locate(conflicts, files: list[Path]) -> tuple[list[str], list[str]]:
+    """Each individual involved as ``full IRI  (file, ...)``, and each statement behind it with its file."""
+    from modgraph.catalogue import parse_turtle
 
-    culprits = []
-    for individual in sorted({s for s in graph.subjects(RDF.type) if _in_catalogue(s)}):
-        classes = classes_of(individual)
-        for pair in sorted(disjoint_pairs, key=lambda p: sorted(map(str, p))):
-            if pair <= classes:
-                a, b = sorted(pair)
-                culprits.append(f"{_shorten(str(individual))} is both {_shorten(str(a))} and {_shorten(str(b))}, which are disjoint")
-    werksoort = URIRef(MG_NS + "werksoort")
-    for module in sorted(set(graph.subjects(werksoort))):
-        values = sorted(graph.objects(module, werksoort))
-        if len(values) > 1:
-            culprits.append(
-                f"{_shorten(str(module))} has {len(values)} werksoorten ({', '.join(_shorten(str(v)) for v in values)}); "
-                "mg:werksoort is functional and they are different"
-            )
-    return culprits
+    if not conflicts:
+        return [], []
+    graphs = {}
+    for path in files:
+        try:
+            graphs[path] = parse_turtle(path)
+        except InputError:
+            continue
+    root = Path(os.path.commonpath([str(p.parent) for p in files])) if files else None
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.relative_to(root)) if root else str(path)
+        except ValueError:
+            return str(path)
+
+    involved, statements = [], []
+    individuals: list = []
+    for conflict in conflicts:
+        individuals += [i for i in conflict.individuals() if i not in individuals]
+        for triple in conflict.because:
+            holders = [shown(p) for p, g in graphs.items() if triple in g] or ["(file not known)"]
+            line = f"{', '.join(holders)}: " + " ".join(_full(term) for term in triple)
+            if line not in statements:
+                statements.append(line)
+    for individual in individuals:
+        holders = [shown(p) for p, g in graphs.items() if (individual, None, None) in g]
+        holders = holders or [shown(p) for p, g in graphs.items() if (None, None, individual) in g]
+        involved.append(f"{individual}  ({', '.join(holders) or 'file not known'})")
+    return involved, statements
+
+
+def _full(term) -> str:
+    if isinstance(term, URIRef):
+        return "a" if term == RDF.type else f"<{term}>"
+    return term.n3()
 
 
 class _quiet:
@@ -249,8 +292,14 @@ def render(result: ReasoningResult) -> str:
     else:
         lines.append("inconsistent: the catalogue contradicts the ontology")
         if result.culprits:
-            lines.append("individuals involved:")
+            lines.append("contradictions:")
             lines += [f"  {c}" for c in result.culprits]
+        if result.involved:
+            lines.append("individuals involved (full IRI and the file that holds it):")
+            lines += [f"  {c}" for c in result.involved]
+        if result.statements:
+            lines.append("statements behind it (file: subject predicate object):")
+            lines += [f"  {c}" for c in result.statements]
         if result.explanation:
             lines.append("axioms involved (Pellet's explanation):")
             lines += [f"  {line}" for line in result.explanation]

@@ -1,4 +1,10 @@
-"""Running SPARQL on the catalogue and writing the results: table, csv, tsv, json, markdown."""
+"""Running SPARQL on the catalogue and writing the results.
+
+Row formats (SELECT, ASK): table, csv, tsv, json, markdown. Graph formats (CONSTRUCT, DESCRIBE):
+turtle, nt, jsonld. A query runs in a forked worker with a time limit (:mod:`modgraph.limits`); the
+answer is read completely inside the worker (rdflib evaluates lazily), so an error raised while the
+results are read is reported like any other.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,13 @@ import json
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.plugins.sparql.parser import parseQuery
-from pyparsing import ParseException
 
 from modgraph.errors import InputError
+from modgraph.limits import DEFAULT_QUERY_TIMEOUT, run_bounded
 from modgraph.namespaces import BASE, PREFIXES
+from modgraph.query_checks import FORMATS, GRAPH_FORMATS, check_format, check_query
 
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
+__all__ = ["FORMATS", "Rows", "render", "run_sparql", "short"]
 
 
 @dataclass
@@ -27,23 +33,46 @@ class Rows:
     graph: Graph | None = None
 
 
-def run_sparql(graph: Graph, text: str, bindings: dict | None = None, *, source: str = "query") -> Rows:
-    """Run ``text`` on ``graph`` with ``bindings`` (variable name -> RDF term) as initial bindings."""
+def run_sparql(graph: Graph, text: str, bindings: dict | None = None, *, source: str = "query",
+               timeout: float | None = DEFAULT_QUERY_TIMEOUT, allow_service: bool = False,
+               fmt: str | None = None) -> Rows:
+    """Run ``text`` on ``graph`` with ``bindings`` (variable name -> RDF term) as initial bindings.
+
+    The query is checked first (syntax, nesting, ``SERVICE`` unless ``allow_service``, ``fmt``
+    against the query form), then evaluated in a worker process stopped after ``timeout`` seconds.
+    Every problem is an InputError located at ``source``.
+    """
+    form = check_query(text, source, allow_service=allow_service)
+    if fmt is not None:
+        check_format(form, fmt)
+    answer = run_bounded(_evaluate, graph, text, bindings or {}, source, timeout=timeout,
+                         what="the query", where=source)
+    if isinstance(answer, list):  # CONSTRUCT or DESCRIBE: the triples
+        result = Graph()
+        for prefix, namespace in PREFIXES.items():
+            result.bind(prefix, namespace, override=True)
+        for triple in answer:
+            result.add(triple)
+        return Rows(variables=[], rows=[], graph=result)
+    return answer
+
+
+def _evaluate(graph: Graph, text: str, bindings: dict, source: str):
+    """The complete answer: rdflib evaluates while the result is read, so read it all here."""
     try:
-        parseQuery(text)
-    except ParseException as exc:
-        raise InputError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}", source) from None
-    try:
-        result = graph.query(text, initBindings={Variable(k): v for k, v in (bindings or {}).items()})
-    except Exception as exc:  # rdflib raises many types for evaluation errors
-        raise InputError(f"the query failed: {exc}", source) from None
-    if result.type == "ASK":
-        return Rows(variables=[], rows=[], boolean=bool(result.askAnswer))
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return Rows(variables=[], rows=[], graph=result.graph)
-    variables = [str(v) for v in result.vars]
-    rows = [{str(v): row[v] for v in result.vars if row[v] is not None} for row in result]
-    return Rows(variables=variables, rows=rows)
+        result = graph.query(text, initBindings={Variable(k): v for k, v in bindings.items()})
+        if result.type == "ASK":
+            return Rows(variables=[], rows=[], boolean=bool(result.askAnswer))
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return list(result.graph)
+        variables = [str(v) for v in result.vars]
+        rows = [{str(v): row[v] for v in result.vars if row[v] is not None} for row in result]
+        return Rows(variables=variables, rows=rows)
+    except RecursionError:
+        raise InputError("the query is nested too deeply to evaluate", source) from None
+    except Exception as exc:  # rdflib raises many types (plain Exception too) while evaluating
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise InputError(f"the query failed: {message}", source) from None
 
 
 def short(term) -> str:
@@ -82,10 +111,23 @@ def _tsv_term(term) -> str:
     return term.n3()
 
 
-def render(rows: Rows, fmt: str = "table") -> str:
-    """Write ``rows`` in ``fmt``; json is the SPARQL 1.1 Query Results JSON Format."""
+def render(rows: Rows, fmt: str | None = None) -> str:
+    """Write ``rows`` in ``fmt``; json is the SPARQL 1.1 Query Results JSON Format.
+
+    ``fmt`` None is ``table`` for rows and ``turtle`` for a graph (``table`` also gives Turtle).
+    """
     if rows.graph is not None:
-        return rows.graph.serialize(format="turtle")
+        if fmt in (None, "table", "turtle"):
+            return rows.graph.serialize(format="turtle")
+        if fmt == "nt":
+            lines = sorted(line for line in rows.graph.serialize(format="nt").splitlines() if line.strip())
+            return "".join(line + "\n" for line in lines)
+        if fmt == "jsonld":
+            return rows.graph.serialize(format="json-ld", indent=2) + "\n"
+        check_format("CONSTRUCT", fmt)
+    fmt = fmt or "table"
+    if fmt in GRAPH_FORMATS:
+        check_format("ASK" if rows.boolean is not None else "SELECT", fmt)
     if rows.boolean is not None:
         if fmt == "json":
             return json.dumps({"head": {}, "boolean": rows.boolean}, indent=2)

@@ -111,8 +111,14 @@ def _object_key(term) -> tuple:
     return (0, 0, "", natural_key(str(term)), "")
 
 
-def serialize(graph: Graph, header: Iterable[str] = ()) -> str:
-    """Write ``graph`` as canonical Turtle; ``header`` lines are written first as ``#`` comments."""
+def serialize(graph: Graph, header: Iterable[str] = (), comments: dict | None = None) -> str:
+    """Write ``graph`` as canonical Turtle; ``header`` lines are written first as ``#`` comments.
+
+    ``comments`` (from :func:`modgraph.turtle_comments.find_comments`) carries a file's other
+    comments: ``("subject", s)`` lines go before the subject's block, ``("predicate", s, p)`` lines
+    before the first line of that predicate, ``("end",)`` lines after the last block.
+    """
+    comments = comments or {}
     namer = _Namer()
     order = {name: i for i, name in enumerate(PREDICATE_ORDER)}
     leading = [URIRef(_expand(name)) for name in LEADING_TYPES]
@@ -137,9 +143,14 @@ def serialize(graph: Graph, header: Iterable[str] = ()) -> str:
             return (1, order.get(token, len(order)), token)
 
         for predicate in sorted(predicates, key=predicate_key):
+            notes = [f"    # {c}".rstrip() for c in comments.get(("predicate", subject, predicate), [])]
             for obj in sorted(predicates[predicate], key=_object_key):
-                lines.append(f"    {named[predicate]} {namer.term(obj)}")
-        blocks.append(namer.term(subject) + "\n" + " ;\n".join(lines) + " .\n")
+                lines.append((notes, f"    {named[predicate]} {namer.term(obj)}"))
+                notes = []
+        body = "".join("".join(n + "\n" for n in notes) + line + (" .\n" if i == len(lines) - 1 else " ;\n")
+                       for i, (notes, line) in enumerate(lines))
+        opening = "".join(f"# {c}".rstrip() + "\n" for c in comments.get(("subject", subject), []))
+        blocks.append(opening + namer.term(subject) + "\n" + body)
 
     out = [f"# {line}".rstrip() for line in header]
     if out:
@@ -148,7 +159,9 @@ def serialize(graph: Graph, header: Iterable[str] = ()) -> str:
     for prefix in sorted(namer.used):
         out.append(f"@prefix {prefix}: <{PREFIXES[prefix]}> .")
     out.append("")
-    return "\n".join(out) + "\n" + "\n".join(blocks)
+    ending = comments.get(("end",), [])
+    tail = ("\n" + "".join(f"# {c}".rstrip() + "\n" for c in ending)) if ending else ""
+    return "\n".join(out) + "\n" + "\n".join(blocks) + tail
 
 
 def _expand(name: str) -> str:

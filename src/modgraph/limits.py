@@ -1,0 +1,189 @@
+"""Bounds on work: a time limit that really stops the work, and caps on input sizes.
+
+Neither rdflib nor pyoxigraph can be interrupted from another thread, and the OWL reasoner is a
+Java child process. So bounded work runs in a forked worker process (the loaded graph is shared
+copy-on-write, nothing is re-loaded), in a process group of its own; its result comes back through a
+pipe. On a timeout, Ctrl-C or SIGTERM the whole group (the worker and any Java it started) is
+killed with SIGKILL, so the CPU is free at once. Where ``os.fork`` does not exist (Windows) the work
+runs in-process and the timeout is not enforced.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import select
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from modgraph.errors import InputError
+
+DEFAULT_QUERY_TIMEOUT = 30.0      # seconds: `modgraph query`, `modgraph sparql` and the Python API
+DEFAULT_REASON_TIMEOUT = 300.0    # seconds: `modgraph reason` and the reasoner step of `validate`
+MAX_PARAMETER_LENGTH = 1000       # characters in one query parameter value
+MAX_QUERY_NESTING = 40            # levels of { ( [ in a query text (rdflib's parser recurses per level)
+SHOWN_CHARACTERS = 60             # how much of an over-long value a message repeats
+
+
+class WorkTimeout(InputError):
+    """The work did not finish within its time limit and was stopped."""
+
+
+class WorkerCrashed(RuntimeError):
+    """The worker process failed with an unexpected error (a bug, not bad input)."""
+
+
+class Terminated(BaseException):
+    """The process received SIGTERM (raised by the handler :func:`terminate_on_sigterm` installs)."""
+
+
+def terminate_on_sigterm() -> None:
+    """Turn SIGTERM into a :class:`Terminated` exception, so cleanup runs as for Ctrl-C."""
+
+    def handler(signum, frame):
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def check_timeout(value: Any, where: str = "timeout") -> float:
+    """``value`` as a positive number of seconds; anything else is an InputError naming ``where``."""
+    if isinstance(value, bool):
+        number = math.nan
+    else:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+    if not math.isfinite(number) or number <= 0:
+        raise InputError(f"'{shown(str(value))}' is not a positive number of seconds", where)
+    return number
+
+
+def shown(value: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """``value`` for a message: cut after ``limit`` characters, saying how long it was."""
+    if len(value) <= limit:
+        return value
+    return f"{value[:limit]}… ({len(value)} characters)"
+
+
+def run_bounded(fn: Callable, /, *args, timeout: float | None, what: str, where: str | None = None, **kwargs):
+    """Return ``fn(*args, **kwargs)``, computed in a forked worker that is killed after ``timeout`` seconds.
+
+    ``fn`` and its result must be picklable values (the result crosses a pipe). An InputError
+    raised by ``fn`` is raised again here; a timeout raises :class:`WorkTimeout` naming ``what``
+    (e.g. "the query") at ``where``. KeyboardInterrupt and :class:`Terminated` in the caller kill
+    the worker's process group before they propagate. ``timeout=None`` means no limit.
+    """
+    if not hasattr(os, "fork"):
+        return fn(*args, **kwargs)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read_fd, write_fd = os.pipe()
+    # Ctrl-C and SIGTERM wait until the worker is in its own group and the cleanup below is armed.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        os.close(read_fd)
+        os.close(write_fd)
+        raise
+    if pid == 0:  # the worker: never returns into the caller's code
+        _worker(read_fd, write_fd, blocked, fn, args, kwargs)
+    os.close(write_fd)
+    try:
+        try:
+            os.setpgid(pid, pid)  # the worker does the same; whichever runs first wins the race
+        except OSError:
+            pass
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        data = _read_until_eof(read_fd, deadline)
+        if data is None:
+            raise WorkTimeout(f"{what} did not finish within {timeout:g} s and was stopped "
+                              "(raise the limit with --timeout SECONDS)", where)
+    finally:
+        os.close(read_fd)
+        _stop(pid)
+    if not data:
+        raise WorkerCrashed(f"{what}: the worker process ended without an answer")
+    payload = pickle.loads(data)
+    if payload[0] == "ok":
+        return payload[1]
+    if payload[0] == "input":
+        cls, message, location, exit_code = payload[1:]
+        try:
+            error = cls(message, location)
+        except TypeError:
+            error = InputError(message, location)
+        error.exit_code = exit_code
+        raise error
+    raise WorkerCrashed(f"{what} failed in the worker process:\n{payload[1]}")
+
+
+def _worker(read_fd: int, write_fd: int, mask: set, fn: Callable, args: tuple, kwargs: dict) -> None:
+    try:
+        os.close(read_fd)
+        try:
+            os.setpgid(0, 0)
+        except OSError:
+            pass
+        # The caller handles Ctrl-C and SIGTERM for both; the worker dies by SIGKILL.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        try:
+            payload = ("ok", fn(*args, **kwargs))
+        except InputError as exc:
+            payload = ("input", type(exc), exc.message, exc.location, exc.exit_code)
+        except BaseException:  # noqa: BLE001 - handed to the caller as text
+            payload = ("crash", traceback.format_exc())
+        try:
+            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - an unpicklable result is a bug; say so
+            data = pickle.dumps(("crash", traceback.format_exc()))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write_fd, view):]
+    finally:
+        os._exit(0)
+
+
+def _read_until_eof(fd: int, deadline: float | None) -> bytes | None:
+    """Everything the worker writes, or None when ``deadline`` passes first."""
+    chunks = []
+    while True:
+        wait = None if deadline is None else deadline - time.monotonic()
+        if wait is not None and wait <= 0:
+            return None
+        ready, _, _ = select.select([fd], [], [], wait)
+        if not ready:
+            return None
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _stop(pid: int) -> None:
+    """Kill the worker's process group (the worker and its children) and reap the worker."""
+    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            target()
+            break
+        except (ProcessLookupError, PermissionError):
+            continue
+    while True:
+        try:
+            os.waitpid(pid, 0)
+            return
+        except ChildProcessError:
+            return
+        except InterruptedError:
+            continue
