@@ -105,6 +105,24 @@ def _cmd_fmt(args: argparse.Namespace) -> int:
     return 1 if (args.check and changed) else 0
 
 
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from modgraph import synth
+    from modgraph.catalogue import load
+    from modgraph.paths import find_root
+
+    count, seed = synth.parse_count(args.providers), synth.parse_seed(args.seed)
+    out = Path(args.out)
+    synth.check_out(out, args.force)  # before loading the catalogue: a refusal costs nothing
+    root = find_root(args.root)
+    bar = synth.Progress(count, enabled=not args.quiet and sys.stderr.isatty())
+    summary = synth.synthesise(load(root).graph, count, seed, out, force=args.force, progress=bar.update,
+                               source=str(root.root))
+    bar.update(count, summary.triples, final=True)
+    print(f"written: {summary.out} ({summary.providers:,} providers, {summary.variants:,} variants, "
+          f"{summary.triples:,} triples, seed {seed})")
+    return 0
+
+
 def _query_catalogue(args: argparse.Namespace):
     """The catalogue the queries see: asserted + current inferences (see modgraph.inferred)."""
     from modgraph.inferred import load_for_queries
@@ -254,6 +272,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="only report files that are not canonical (exit 1)")
     p.set_defaults(func=_cmd_fmt)
 
+    p = sub.add_parser("synth", help="generate a synthetic national catalogue: providers' local variants of the modules")
+    p.add_argument("--providers", required=True, metavar="N", help="how many providers (AMW institutions and BMW providers)")
+    p.add_argument("--seed", default="1", metavar="S", help="the random seed: the same N and S give the same files (default 1)")
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder to write (must not exist or be empty)")
+    p.add_argument("--force", action="store_true", help="replace DIR when it holds an earlier synth output")
+    p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    p.set_defaults(func=_cmd_synth)
     return parser
 
 
