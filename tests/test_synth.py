@@ -43,17 +43,25 @@ def catalogue():
 
 
 @pytest.fixture(scope="module")
-def two(catalogue, tmp_path_factory) -> Path:
-    """A synth output with 2 providers (one AMW institution, one BMW provider), seed 3."""
+def inferred(catalogue) -> Graph:
+    """The reasoner's triples for the real catalogue."""
+    return synth.inferred_triples(CatalogueRoot(REPO), catalogue.graph)
+
+
+@pytest.fixture(scope="module")
+def two(catalogue, inferred, tmp_path_factory) -> Path:
+    """A synth output with 2 providers (one AMW institution, one BMW provider), seed 3, with inferences."""
     out = tmp_path_factory.mktemp("synth") / "two"
-    synth.synthesise(catalogue.graph, 2, 3, out)
+    synth.synthesise(catalogue.graph, 2, 3, out, inferred=inferred)
     return out
 
 
-def read_output(folder: Path) -> Graph:
+def read_output(folder: Path, *, inferred: bool = False) -> Graph:
+    """The asserted triples of a synth output (and the inferred ones with ``inferred``)."""
     graph = Graph()
     for path in sorted(folder.rglob("*.nt")):
-        graph.parse(path, format="nt")
+        if inferred or path.parent.name != "inferred":
+            graph.parse(path, format="nt")
     return graph
 
 
@@ -101,7 +109,7 @@ def test_catalogue_and_two_providers_conform_to_the_shapes(catalogue, two):
 
 
 def test_every_mg_term_of_the_output_is_declared_in_the_ontology(catalogue, two):
-    output = read_output(two)
+    output = read_output(two, inferred=True)
     used = {t for triple in output for t in triple if isinstance(t, URIRef) and str(t).startswith(MG_NS)}
     declared = {s for s in catalogue.graph.subjects(RDF.type, None) if str(s).startswith(MG_NS)}
     assert used - declared == set()
@@ -118,6 +126,8 @@ def test_the_files_are_n_triples_and_the_count_is_the_manifests(two):
         store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
     assert len(store) == manifest["triples"]  # no triple written twice
     assert manifest["providers"] == 2 and manifest["seed"] == 3 and manifest["generator"] == "modgraph synth"
+    assert manifest["asserted_triples"] + manifest["inferred_triples"] == manifest["triples"]
+    assert sorted(p.name for p in (two / "inferred").iterdir()) == ["amw-0001.nt", "bmw-0001.nt"]
 
 
 # ---------------------------------------------------------------- variants of the real modules
@@ -220,6 +230,39 @@ def test_modules_per_function_sees_the_variants(two):
     assert amw_variants <= {r["module"] for r in rows}
 
 
+def test_a_variant_inherits_what_is_inferred_about_its_national_module(catalogue, inferred):
+    """Deel 2b lists 'Assertiviteitstraining (groepswerk)' and its Doelgroep says 'Aan deze module gaat
+    een intake vooraf.': the variant is a group module and a module with a prior intake, like the
+    national one; its inferred involvement of the GGZ (with which the module is delivered) is the
+    local GGZ-instelling."""
+    module = next(m for m in synth.national_modules(catalogue.graph, inferred) if m.slug == "amw/assertiviteitstraining")
+    assen = next(m for m in synth.MUNICIPALITIES if m[0] == "GM0106")
+    provider = synth.Provider(ident="amw-0001", werksoort="amw", name="Test AMW", municipality=assen, area=[assen],
+                              releases=[datetime.date(2022, 1, 1)],
+                              variants=[synth.Variant(module=module, release=1, waiting_days=30)])
+    text, count = synth.provider_inferred_text(provider)
+    graph = Graph().parse(data=text, format="nt")
+    assert len(graph) == count > 0
+    variant = ID["provider/amw-0001/module/amw/assertiviteitstraining"]
+    assert {MG.GroupModule, MG.ModuleWithPriorIntake, MG.AMWModule} <= set(graph.objects(variant, RDF.type))
+    assert (variant, MG.involves, ID["organisation/ggz-instelling/gm0106"]) in graph
+    assert (variant, MG.involves, ID["organisation/ggz-instelling"]) not in graph
+    assert set(graph.subjects()) == {variant}  # nothing is added to the national modules
+
+
+def test_follow_ups_of_a_variant_are_those_of_its_national_module(two):
+    """The same pathways from a provider's Intake as from the national Intake (deel 2b, p. 9), with the
+    provider's local partners where the module names a kind of organisation."""
+    api = ApiCatalogue(REPO)
+    api.graph += read_output(two, inferred=True)
+    variant = BASE + "provider/amw-0001/module/amw/intake"
+    kind = {str(o): str(api.graph.value(URIRef(o), DCTERMS.type)) for o in api.graph.subjects(DCTERMS.type, None)}
+    national = {(r["followUp"], r.get("relation"), r.get("direct")) for r in api.query("follow-ups", module="amw/intake")}
+    local = {(kind.get(r["followUp"], r["followUp"]), r.get("relation"), r.get("direct"))
+             for r in api.query("follow-ups", module=variant)}
+    assert national and local == national
+
+
 # ---------------------------------------------------------------- the command
 
 def test_the_command_writes_the_folder_and_reports_the_count(tmp_path):
@@ -229,6 +272,12 @@ def test_the_command_writes_the_folder_and_reports_the_count(tmp_path):
     assert f"{manifest['triples']:,} triples" in done.stdout
     assert done.stderr == ""  # no progress bar when stderr is not a terminal
     assert sorted(p.name for p in (tmp_path / "o" / "providers").iterdir()) == ["amw-0001.nt", "bmw-0001.nt"]
+    assert f"of which {manifest['inferred_triples']:,} inferred" in done.stdout
+    done = run_modgraph("--root", str(REPO), "--asserted-only", "synth", "--providers", "2", "--seed", "3",
+                        "--out", str(tmp_path / "a"))
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["manifest.json", "municipalities.nt", "providers"]
+    assert file_bytes(tmp_path / "a" / "providers") == file_bytes(tmp_path / "o" / "providers")
 
 
 def test_the_progress_bar_shows_providers_and_triples():

@@ -26,8 +26,11 @@ What is generated (IRIs below ``https://w3id.org/modgraph/id/``):
   ``organisation/uwv/gm0363``: the local partner organisations there (``mg:Organisation``,
   ``dcterms:type`` the national partner they are an instance of).
 
-Output: one N-Triples file per provider (``providers/ID.nt``), ``municipalities.nt`` and
-``manifest.json`` (seed, providers, files with triple counts and SHA-256, modgraph version).
+Output: one N-Triples file per provider (``providers/ID.nt``), its inferred triples
+(``inferred/ID.nt``: what the reasoner concludes about each national module, carried over to the
+variant, so queries that rely on inferences see the variants as they see the national modules),
+``municipalities.nt`` and ``manifest.json`` (seed, providers, files with triple counts and
+SHA-256, modgraph version).
 N-Triples because it is written line by line without holding a graph (10^7 triples never sit
 in memory) and is the fastest format to load (no prefixes or state; pyoxigraph can parse it in
 parallel). The folder is written as a whole: into a temporary sibling folder that is renamed
@@ -64,6 +67,7 @@ from modgraph.namespaces import BASE, MG_NS, PREFIXES
 GENERATOR = "modgraph synth"
 MANIFEST = "manifest.json"
 PROVIDERS_DIR = "providers"
+INFERRED_DIR = "inferred"
 MUNICIPALITIES_FILE = "municipalities.nt"
 
 AMW_SHARE = 0.65  # of the providers: AMW institutions are the larger group, BMW providers the rest
@@ -155,6 +159,8 @@ class NationalModule:
     template: str             # N-Triples lines with MARK_VARIANT / MARK_PLACE
     triples: int              # lines in the template
     local_kinds: tuple[str, ...]  # the LOCAL_PARTNER_KINDS it names
+    inferred_template: str = ""   # the reasoner's triples about the module, as a template
+    inferred_triples: int = 0
 
 
 @dataclass
@@ -192,6 +198,7 @@ class Summary:
     triples: int
     files: int
     variants: int
+    inferred: int | None = None   # of the triples, how many are inferred (None: none written)
 
 
 # ---------------------------------------------------------------- N-Triples terms
@@ -226,68 +233,88 @@ def _line(s: str, p: str, o: str) -> str:
 
 # ---------------------------------------------------------------- the national modules
 
-def national_modules(graph: Graph) -> list[NationalModule]:
+def national_modules(graph: Graph, inferred: Graph | None = None) -> list[NationalModule]:
     """The documents' modules in ``graph`` as templates, sorted by IRI (``module/WERKSOORT/SLUG``).
 
     A module's template holds every triple whose subject is the module or an IRI below it (goals,
     activities, preconditions, evidence, negative statements), except its titles and identifier,
-    which every variant gets its own of.
+    which every variant gets its own of. ``inferred`` (the reasoner's triples) gives the module's
+    inferred template: what a variant inherits from the reasoning about its national module.
     """
     prefix = BASE + "module/"
     modules = sorted(str(m) for m in graph.subjects(RDF.type, URIRef(MG_NS + "Module"))
                      if isinstance(m, URIRef) and re.fullmatch(re.escape(prefix) + r"[a-z]+/[a-z0-9-]+", str(m)))
     if not modules:
         raise InputError("the catalogue has no modules to derive variants from", "--root")
+    asserted = _by_module(graph, modules)
+    entailed = _by_module(inferred, modules) if inferred is not None else {m: [] for m in modules}
+    access_groups = {str(g) for g in graph.subjects(RDF.type, URIRef(MG_NS + "FunctionGroup"))
+                     if str(g).endswith("/toegangsfuncties")}
+    group_functions = {BASE + "function/amw/groepswerk-en-training", BASE + "function/bmw/teambegeleiding-en-trainingen"}
+    result = []
+    for module in modules:
+        node = URIRef(module)
+        lines, kinds = _template(module, asserted[module], skip_own={str(SKOS.prefLabel), str(SKOS.altLabel),
+                                                                      _DCTERMS + "identifier"})
+        inferred_lines, _ = _template(module, entailed[module], local_kinds=kinds)
+        titles = {lit.language: str(lit) for lit in graph.objects(node, SKOS.prefLabel) if isinstance(lit, Literal)}
+        functions = {str(f) for f in graph.objects(node, URIRef(MG_NS + "function"))}
+        groups = {str(g) for f in functions for g in graph.objects(URIRef(f), SKOS.broader)}
+        slug = module[len(prefix):]
+        result.append(NationalModule(
+            iri=module, slug=slug, werksoort=slug.split("/", 1)[0],
+            title_nl=titles.get("nl", slug), title_en=titles.get("en", titles.get("nl", slug)),
+            access=bool(groups & access_groups), group=bool(functions & group_functions),
+            template="".join(lines), triples=len(lines), local_kinds=tuple(sorted(kinds)),
+            inferred_template="".join(inferred_lines), inferred_triples=len(inferred_lines),
+        ))
+    return result
+
+
+def _by_module(graph: Graph, modules: list[str]) -> dict[str, list[tuple]]:
+    """The triples of ``graph`` whose subject is one of ``modules`` or an IRI below it, per module."""
+    prefix = BASE + "module/"
     known = set(modules)
     triples: dict[str, list[tuple]] = {m: [] for m in modules}
     for s, p, o in graph:
         if not isinstance(s, URIRef) or not str(s).startswith(prefix):
             continue
-        parts = str(s)[len(prefix):].split("/")
-        owner = prefix + "/".join(parts[:2])
+        owner = prefix + "/".join(str(s)[len(prefix):].split("/")[:2])
         if owner in known:
             triples[owner].append((s, p, o))
-    access_groups = {str(g) for g in graph.subjects(RDF.type, URIRef(MG_NS + "FunctionGroup"))
-                     if str(g).endswith("/toegangsfuncties")}
-    group_functions = {BASE + "function/amw/groepswerk-en-training", BASE + "function/bmw/teambegeleiding-en-trainingen"}
-    local_iris = {BASE + "organisation/" + kind: kind for kind in LOCAL_PARTNER_KINDS}
-    result = []
-    for module in modules:
-        result.append(_national_module(graph, module, triples[module], local_iris, access_groups, group_functions))
-    return result
+    return triples
 
 
-def _national_module(graph: Graph, module: str, triples: list[tuple], local_iris: dict[str, str],
-                     access_groups: set[str], group_functions: set[str]) -> NationalModule:
-    node = URIRef(module)
-    skip = {str(SKOS.prefLabel), str(SKOS.altLabel), _DCTERMS + "identifier"}
+def _template(module: str, triples: list[tuple], *, skip_own: set[str] = frozenset(),
+              local_kinds: set[str] | None = None) -> tuple[list[str], set[str]]:
+    """N-Triples lines for ``triples`` of ``module`` with the variant's IRI and place left open.
+
+    The module's IRI and those below it become the variant's (as subjects and as objects: a pathway
+    that leads back to the module leads back to the variant). An organisation of a kind in
+    LOCAL_PARTNER_KINDS becomes the local one (for inferred triples only the kinds the module itself
+    names, ``local_kinds``: one reached through another module stays national). Every other IRI
+    stays national: concepts, roles, werksoorten and the other modules.
+    """
     lines, kinds = [], set()
     for s, p, o in triples:
-        if str(s) == module and str(p) in skip:
+        if str(s) == module and str(p) in skip_own:
             continue
-        if isinstance(o, BNode):
+        if isinstance(o, BNode) or isinstance(s, BNode):
             raise InputError("a blank node in a module's triples: variants copy only IRIs and literals",
                              f"<{shown(module)}>")
         subject = _iri(MARK_VARIANT + str(s)[len(module):])
-        if isinstance(o, URIRef) and (str(o) == module or str(o).startswith(module + "/")):
-            obj = _iri(MARK_VARIANT + str(o)[len(module):])
-        elif isinstance(o, URIRef) and str(o) in local_iris:
-            kinds.add(local_iris[str(o)])
+        text = str(o)
+        kind = text[len(BASE + "organisation/"):] if text.startswith(BASE + "organisation/") else None
+        if isinstance(o, URIRef) and (text == module or text.startswith(module + "/")):
+            obj = _iri(MARK_VARIANT + text[len(module):])
+        elif isinstance(o, URIRef) and kind in LOCAL_PARTNER_KINDS and (local_kinds is None or kind in local_kinds):
+            kinds.add(kind)
             obj = _iri(f"{o}/{MARK_PLACE}")
         else:
             obj = _term(o)
         lines.append(_line(subject, _iri(str(p)), obj))
     lines.sort()
-    titles = {lit.language: str(lit) for lit in graph.objects(node, SKOS.prefLabel) if isinstance(lit, Literal)}
-    functions = {str(f) for f in graph.objects(node, URIRef(MG_NS + "function"))}
-    groups = {str(g) for f in functions for g in graph.objects(URIRef(f), SKOS.broader)}
-    slug = module[len(BASE + "module/"):]
-    return NationalModule(
-        iri=module, slug=slug, werksoort=slug.split("/", 1)[0],
-        title_nl=titles.get("nl", slug), title_en=titles.get("en", titles.get("nl", slug)),
-        access=bool(groups & access_groups), group=bool(functions & group_functions),
-        template="".join(lines), triples=len(lines), local_kinds=tuple(sorted(kinds)),
-    )
+    return lines, kinds
 
 
 # ---------------------------------------------------------------- planning (all randomness is here)
@@ -420,6 +447,18 @@ def provider_text(provider: Provider) -> tuple[str, int]:
     return "".join(out), count
 
 
+def provider_inferred_text(provider: Provider) -> tuple[str, int]:
+    """The inferred triples of one provider's variants: what the reasoner concludes about each national
+    module, carried over to the variant (its defined classes, super-properties, the pathways its
+    relations open), with the local partners it names. Not added: the triples full OWL reasoning would
+    also put on the national modules through inverse relations (the national Intake 'can be followed
+    by' every provider's variant), which chain every provider's variants to each other."""
+    place = provider.municipality[0].lower()
+    parts = [v.module.inferred_template.replace(MARK_VARIANT, variant_iri(provider, v.module)).replace(MARK_PLACE, place)
+             for v in provider.variants]
+    return "".join(parts), sum(v.module.inferred_triples for v in provider.variants)
+
+
 def municipalities_text(codes: Iterable[str]) -> tuple[str, int]:
     """The N-Triples of the municipalities ``codes`` and of the local partner organisations there."""
     by_code = {m[0]: m for m in MUNICIPALITIES}
@@ -454,6 +493,16 @@ def municipality_iri(code: str) -> str:
 def local_partner_iri(kind: str, code: str) -> str:
     """``.../organisation/uwv/gm0363``: the local instance of the national partner ``organisation/uwv``."""
     return f"{BASE}organisation/{kind}/{code.lower()}"
+
+
+def inferred_triples(root, asserted: Graph) -> Graph:
+    """The reasoner's triples for the catalogue at ``root``, whose asserted triples are ``asserted``.
+
+    From the inferred file when it is current, else reasoned in memory (as for queries).
+    """
+    from modgraph.inferred import load_for_queries
+
+    return load_for_queries(root).graph - asserted
 
 
 # ---------------------------------------------------------------- arguments
@@ -570,17 +619,19 @@ def _write_file(path: Path, text: str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def synthesise(graph: Graph, count: int, seed: int, out: Path, *, force: bool = False,
-               progress: Callable[[int, int], None] | None = None, source: str = "") -> Summary:
+def synthesise(graph: Graph, count: int, seed: int, out: Path, *, inferred: Graph | None = None,
+               force: bool = False, progress: Callable[[int, int], None] | None = None, source: str = "") -> Summary:
     """Generate ``count`` providers' variants of the modules in ``graph`` into the folder ``out``.
 
-    ``out`` must not exist, or be empty, or (with ``force``) hold an earlier synth output, which is
-    replaced. ``progress(done, triples)`` is called after each provider. Nothing is left half
-    written: the files go to a temporary sibling folder that replaces ``out`` only when complete.
+    With ``inferred`` (the reasoner's triples for ``graph``), each provider also gets
+    ``inferred/ID.nt`` (see :func:`provider_inferred_text`). ``out`` must not exist, or be empty, or
+    (with ``force``) hold an earlier synth output, which is replaced. ``progress(done, triples)`` is
+    called after each provider. Nothing is left half written: the files go to a temporary sibling
+    folder that replaces ``out`` only when complete.
     """
     out = Path(out)
     check_out(out, force)
-    modules = national_modules(graph)
+    modules = national_modules(graph, inferred)
     providers = plan_providers(modules, count, seed)
     parent = out.parent if str(out.parent) else Path(".")
     temp = parent / f".{out.name}.synth-{os.getpid()}.tmp"
@@ -590,7 +641,9 @@ def synthesise(graph: Graph, count: int, seed: int, out: Path, *, force: bool = 
         _remove_stale(parent, out.name)
         shutil.rmtree(temp, ignore_errors=True)
         (temp / PROVIDERS_DIR).mkdir(parents=True)
-        files, total, variants = [], 0, 0
+        if inferred is not None:
+            (temp / INFERRED_DIR).mkdir()
+        files, total, variants, entailed = [], 0, 0, 0
         for done, provider in enumerate(providers, start=1):
             text, triples = provider_text(provider)
             relative = f"{PROVIDERS_DIR}/{provider.ident}.nt"
@@ -600,8 +653,14 @@ def synthesise(graph: Graph, count: int, seed: int, out: Path, *, force: bool = 
                           "variants": len(provider.variants), "triples": triples, "sha256": digest})
             total += triples
             variants += len(provider.variants)
+            if inferred is not None:
+                text, triples = provider_inferred_text(provider)
+                relative = f"{INFERRED_DIR}/{provider.ident}.nt"
+                files.append({"path": relative, "provider": provider.iri, "inferred": True, "triples": triples,
+                              "sha256": _write_file(temp / relative, text)})
+                entailed += triples
             if progress:
-                progress(done, total)
+                progress(done, total + entailed)
         text, triples = municipalities_text(m[0] for p in providers for m in p.area)
         digest = _write_file(temp / MUNICIPALITIES_FILE, text)
         files.append({"path": MUNICIPALITIES_FILE, "triples": triples, "sha256": digest})
@@ -610,9 +669,11 @@ def synthesise(graph: Graph, count: int, seed: int, out: Path, *, force: bool = 
             "generator": GENERATOR, "modgraph_version": __version__, "seed": seed, "providers": count,
             "providers_per_werksoort": {w: sum(1 for p in providers if p.werksoort == w)
                                         for w in sorted({p.werksoort for p in providers})},
-            "variants": variants, "triples": total, "format": "application/n-triples",
+            "variants": variants, "triples": total + entailed, "asserted_triples": total,
+            "inferred_triples": entailed if inferred is not None else None, "format": "application/n-triples",
             "catalogue": {"source": source, "modules": len(modules),
-                          "sha256": hashlib.sha256("".join(m.template for m in modules).encode("utf-8")).hexdigest()},
+                          "sha256": hashlib.sha256("".join(m.template + m.inferred_template for m in modules)
+                                                    .encode("utf-8")).hexdigest()},
             "files": files,
         }
         _write_file(temp / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
@@ -627,4 +688,5 @@ def synthesise(graph: Graph, count: int, seed: int, out: Path, *, force: bool = 
         shutil.rmtree(temp, ignore_errors=True)
         if os.path.lexists(old) and not os.path.lexists(out):
             os.rename(old, out)  # the new folder could not take its place: put the old one back
-    return Summary(out=out, providers=count, triples=total, files=len(files), variants=variants)
+    return Summary(out=out, providers=count, triples=total + entailed, files=len(files), variants=variants,
+                   inferred=entailed if inferred is not None else None)
