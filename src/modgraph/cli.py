@@ -115,11 +115,14 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     synth.check_out(out, args.force)  # before loading the catalogue: a refusal costs nothing
     root = find_root(args.root)
     bar = synth.Progress(count, enabled=not args.quiet and sys.stderr.isatty())
-    summary = synth.synthesise(load(root).graph, count, seed, out, force=args.force, progress=bar.update,
+    graph = load(root).graph
+    inferred = None if args.asserted_only else synth.inferred_triples(root, graph)
+    summary = synth.synthesise(graph, count, seed, out, inferred=inferred, force=args.force, progress=bar.update,
                                source=str(root.root))
     bar.update(count, summary.triples, final=True)
+    of_which = f" of which {summary.inferred:,} inferred" if summary.inferred is not None else ""
     print(f"written: {summary.out} ({summary.providers:,} providers, {summary.variants:,} variants, "
-          f"{summary.triples:,} triples, seed {seed})")
+          f"{summary.triples:,} triples{of_which}, seed {seed})")
     return 0
 
 
