@@ -20,7 +20,9 @@ another user when the tests run as root) run it as a subprocess.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -82,6 +84,15 @@ def reasoned(tmp_path_factory, pristine) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def baseline(pristine) -> Run:
+    """`validate --no-reason` on the unchanged small catalogue: what a harmless change must leave as is."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["--root", str(pristine), "validate", "--no-reason"])
+    return Run(code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
 def cat(pristine, tmp_path) -> Path:
     """A fresh copy of the small catalogue for one case."""
@@ -106,12 +117,18 @@ class Run:
 
 @pytest.fixture
 def run(capsys):
-    """``run(root, *args)``: `modgraph --root ROOT ARGS` in-process; exit code, stdout and stderr."""
+    """``run(root, *args)``: `modgraph --root ROOT ARGS` in-process; exit code, stdout and stderr.
+
+    No case here runs a command that should write: every file under ``root`` must be byte-identical
+    afterwards (and no file may appear or disappear).
+    """
 
     def runner(root: Path, *args: str) -> Run:
+        before = snapshot(root)
         capsys.readouterr()
         code = cli.main(["--root", str(root), *args])
         out, err = capsys.readouterr()
+        assert snapshot(root) == before, f"`modgraph {' '.join(args)}` changed files under the catalogue"
         return Run(code, out, err)
 
     return runner
@@ -299,9 +316,8 @@ def test_api_stops_on_an_unreadable_path(cat, condition):
     assert snapshot(cat) == before
 
 
-def test_links_to_files_and_folders_are_followed(cat, run, tmp_path, pristine):
+def test_links_to_files_and_folders_are_followed(cat, run, tmp_path, baseline):
     """A symbolic link that works is part of the catalogue, not an error."""
-    baseline = run(pristine, "validate", "--no-reason")
     elsewhere = tmp_path / "elsewhere"
     shutil.move(cat / "data" / "modules" / "bmw", elsewhere)
     (cat / "data" / "modules" / "bmw").symlink_to(elsewhere, target_is_directory=True)
@@ -406,22 +422,23 @@ def test_inferences_of_a_deleted_module_are_not_answered(cat_reasoned, run, tmp_
 @pytest.mark.reasoner
 def test_a_one_byte_edit_makes_the_file_stale_for_validate_and_reason_check(cat_reasoned):
     edit(cat_reasoned, INTAKE, lambda t: t + "\n")
-    inferred_before = (cat_reasoned / "inferred" / "inferred.ttl").read_bytes()
+    before = snapshot(cat_reasoned)
     check = _subprocess("--root", str(cat_reasoned), "reason", "--check")
     assert check.returncode == 1 and "out of date" in check.stdout, check.stdout + check.stderr
     validate = _subprocess("--root", str(cat_reasoned), "validate")
     assert validate.returncode == 1, validate.stdout + validate.stderr
     assert "inferred/inferred.ttl: out of date" in validate.stdout
     assert "Traceback" not in check.stderr + validate.stderr
-    assert (cat_reasoned / "inferred" / "inferred.ttl").read_bytes() == inferred_before
+    assert snapshot(cat_reasoned) == before
 
 
 @pytest.mark.reasoner
 def test_reason_writes_the_same_bytes_twice(cat_reasoned):
-    first = (cat_reasoned / "inferred" / "inferred.ttl").read_bytes()
+    """The inferred file is deterministic: reasoning again over the same inputs rewrites the same bytes."""
+    before = snapshot(cat_reasoned)
     again = _subprocess("--root", str(cat_reasoned), "reason")
     assert again.returncode == 0, again.stdout + again.stderr
-    assert (cat_reasoned / "inferred" / "inferred.ttl").read_bytes() == first
+    assert snapshot(cat_reasoned) == before
 
 
 @pytest.mark.reasoner
@@ -491,11 +508,12 @@ def test_stale_and_inconsistent_refuses_with_exit_1(cat, run):
 def test_api_reasons_in_memory_with_one_line_on_stderr(cat, capsys):
     from modgraph.api import Catalogue
 
+    before = snapshot(cat)
     catalogue = Catalogue(cat)
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "inferred/inferred.ttl is missing" in err
     assert catalogue.sparql(ASK_INFERRED) == [{"answer": True}]
-    assert not (cat / "inferred").exists()
+    assert snapshot(cat) == before
 
 
 def test_api_refuses_when_the_reasoner_cannot_run(cat, monkeypatch):
@@ -506,9 +524,11 @@ def test_api_refuses_when_the_reasoner_cannot_run(cat, monkeypatch):
         raise reason.JavaMissing("reasoning needs a Java runtime and none was found")
 
     monkeypatch.setattr(reason, "java_executable", no_java)
+    before = snapshot(cat)
     with pytest.raises(InputError, match="reasoner cannot run"):
         Catalogue(cat)
     assert Catalogue(cat, asserted_only=True).sparql(ASK_INFERRED) == [{"answer": False}]
+    assert snapshot(cat) == before
 
 
 # ================================================================ 3. typos are caught and named
@@ -623,16 +643,17 @@ def test_api_refuses_queries_with_typos(cat):
     from modgraph.api import Catalogue
 
     (cat / "queries" / "typo.rq").write_text(TYPO_QUERY, encoding="utf-8")
+    before = snapshot(cat)
     catalogue = Catalogue(cat, asserted_only=True)
     line, column = location(TYPO_QUERY, "mg:pag ")
     with pytest.raises(InputError, match=rf"typo\.rq:{line}:{column}: unknown term mg:pag"):
         catalogue.query("typo")
     with pytest.raises(InputError, match="unknown term mg:pag"):
         catalogue.sparql(TYPO_QUERY)
+    assert snapshot(cat) == before
 
 
-def test_mg_terms_in_strings_and_comments_are_not_terms(cat, run, pristine):
-    baseline = run(pristine, "validate", "--no-reason")
+def test_mg_terms_in_strings_and_comments_are_not_terms(cat, run, baseline):
     edit(cat, INTAKE, lambda t: t.replace("# AMW module 'Intake'", "# mg:notATerm AMW module 'Intake'", 1)
          .replace('"Intake"@en', '"Intake (not mg:aTerm)"@en', 1))
     result = run(cat, "validate", "--no-reason")
@@ -734,8 +755,7 @@ def test_reason_reports_ill_typed_values_and_writes_nothing(cat, run, name):
     assert snapshot(cat) == before
 
 
-def test_well_typed_values_are_not_reported(cat, run, pristine):
-    baseline = run(pristine, "validate", "--no-reason")
+def test_well_typed_values_are_not_reported(cat, run, baseline):
     edit(cat, INTAKE, lambda t: replace_line(t, "    mg:page ", '    mg:page "9"^^xsd:integer ;').replace(
         "@prefix skos:", "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n@prefix skos:", 1))
     result = run(cat, "validate", "--no-reason")
