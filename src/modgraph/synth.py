@@ -186,6 +186,7 @@ class Provider:
 
     @property
     def iri(self) -> str:
+        """``https://w3id.org/modgraph/id/provider/amw-0001``."""
         return f"{BASE}provider/{self.ident}"
 
 
@@ -537,6 +538,7 @@ class Progress:
         self.start = self.last = time.monotonic()
 
     def update(self, done: int, triples: int, *, final: bool = False) -> None:
+        """Show ``done`` of the providers and ``triples`` so far (at most five times a second; always when ``final``)."""
         if not self.enabled:
             return
         now = time.monotonic()
