@@ -58,6 +58,15 @@ def check_query(text: str, source: str = "query", *, allow_service: bool = False
     Errors (InputError at ``source``): not a text, empty, nested deeper than MAX_QUERY_NESTING,
     a syntax error (line and column), and ``SERVICE`` unless ``allow_service``.
     """
+    return parse_checked(text, source, allow_service=allow_service)[1]
+
+
+def parse_checked(text: str, source: str = "query", *, allow_service: bool = False) -> tuple:
+    """rdflib's parse tree of a checked query (see :func:`check_query`) and its form.
+
+    Parsing a long query takes rdflib a noticeable time, so a caller that runs the query passes
+    this tree on (``translateQuery``) rather than parsing the text again.
+    """
     if not isinstance(text, str):
         raise InputError(f"the query must be a text, not {type(text).__name__}", source)
     if not text.strip():
@@ -78,7 +87,7 @@ def check_query(text: str, source: str = "query", *, allow_service: bool = False
     if not allow_service and _uses_service(query):
         raise InputError("the query uses SERVICE (a request to another endpoint); a catalogue query may not "
                          "reach out (--allow-service permits it)", source)
-    return query.name.removesuffix("Query").upper()
+    return tree, query.name.removesuffix("Query").upper()
 
 
 def _uses_service(node) -> bool:

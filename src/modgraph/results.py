@@ -14,11 +14,12 @@ import json
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.plugins.sparql.algebra import translateQuery
 
 from modgraph.errors import InputError
 from modgraph.limits import DEFAULT_QUERY_TIMEOUT, run_bounded
 from modgraph.namespaces import BASE, PREFIXES
-from modgraph.query_checks import FORMATS, GRAPH_FORMATS, check_format, check_query
+from modgraph.query_checks import FORMATS, GRAPH_FORMATS, check_format, check_query, parse_checked
 
 __all__ = ["FORMATS", "Rows", "render", "run_sparql", "short"]
 
@@ -38,14 +39,16 @@ def run_sparql(graph: Graph, text: str, bindings: dict | None = None, *, source:
                fmt: str | None = None) -> Rows:
     """Run ``text`` on ``graph`` with ``bindings`` (variable name -> RDF term) as initial bindings.
 
-    The query is checked first (syntax, nesting, ``SERVICE`` unless ``allow_service``, ``fmt``
-    against the query form), then evaluated in a worker process stopped after ``timeout`` seconds.
-    Every problem is an InputError located at ``source``.
+    In a worker process stopped after ``timeout`` seconds, the query is checked (syntax, nesting,
+    ``SERVICE`` unless ``allow_service``, ``fmt`` against the query form), parsed once and
+    evaluated. Every problem is an InputError located at ``source``.
     """
-    form = check_query(text, source, allow_service=allow_service)
-    if fmt is not None:
-        check_format(form, fmt)
-    answer = run_bounded(_evaluate, graph, text, bindings or {}, source, timeout=timeout,
+    if not isinstance(text, str):
+        check_query(text, source)  # the clear error, without starting a worker
+    if fmt is not None and fmt not in FORMATS:
+        check_format("SELECT", fmt)
+    # Parsing is part of the bounded work: rdflib takes up to a second for a long query, and once is enough.
+    answer = run_bounded(_evaluate, graph, text, bindings or {}, source, allow_service, fmt, timeout=timeout,
                          what="the query", where=source)
     if isinstance(answer, list):  # CONSTRUCT or DESCRIBE: the triples
         result = Graph()
@@ -57,10 +60,15 @@ def run_sparql(graph: Graph, text: str, bindings: dict | None = None, *, source:
     return answer
 
 
-def _evaluate(graph: Graph, text: str, bindings: dict, source: str):
-    """The complete answer: rdflib evaluates while the result is read, so read it all here."""
+def _evaluate(graph: Graph, text: str, bindings: dict, source: str, allow_service: bool, fmt: str | None):
+    """In the worker: check and parse the query, then the complete answer (rdflib evaluates while the
+    result is read, so read it all here)."""
+    tree, form = parse_checked(text, source, allow_service=allow_service)
+    if fmt is not None:
+        check_format(form, fmt)
     try:
-        result = graph.query(text, initBindings={Variable(k): v for k, v in bindings.items()})
+        query = translateQuery(tree, None, dict(graph.namespaces()))
+        result = graph.query(query, initBindings={Variable(k): v for k, v in bindings.items()})
         if result.type == "ASK":
             return Rows(variables=[], rows=[], boolean=bool(result.askAnswer))
         if result.type in ("CONSTRUCT", "DESCRIBE"):
