@@ -28,99 +28,99 @@ SCHEME = ID["scheme/target-audiences"]
 # module slug -> (audience slugs, the Doelgroep sentence(s) that name them)
 EXPECTED = {
     # ---- AMW (deel 2b)
-    "amw/aanmelding": ({"client"}, "Iedereen met psychosociale of praktische problemen."),
-    "amw/intake": ({"client", "clientsysteem"}, "Cliënten/cliëntsystemen met psychosociale klachten of problemen."),
-    "amw/inventarisatie-schulden": ({"client", "clientsysteem"}, "Cliënten/cliëntsystemen met problematische schulden."),
+    "amw/aanmelding": ({"clienten"}, "Iedereen met psychosociale of praktische problemen."),
+    "amw/intake": ({"clienten", "clientsystemen"}, "Cliënten/cliëntsystemen met psychosociale klachten of problemen."),
+    "amw/inventarisatie-schulden": ({"clienten", "clientsystemen"}, "Cliënten/cliëntsystemen met problematische schulden."),
     "amw/informatie-en-advies": (
-        {"client"},
+        {"clienten"},
         "Iedereen die informatie, advies of hulp wil hebben bij sociaal-maatschappelijke en psychosociale vragen."),
     "amw/wachttijdbegeleiding": (
-        {"client", "clientsysteem"},
+        {"clienten", "clientsystemen"},
         "Cliënten/cliëntsystemen die op de wachtlijst van de AMW-instelling staan en voor wie de ervaren "
         "lijdensdruk hoog is."),
     "amw/vraagverheldering": (
-        {"client", "clientsysteem"},
+        {"clienten", "clientsystemen"},
         "Cliënten/cliëntsystemen met klachten of problemen die tijdens het intake-gesprek onvoldoende verhelderd zijn"),
     "amw/veranderings-en-competentiegerichte-begeleiding": (
-        {"client", "clientsysteem"}, "Cliënten/cliëntsystemen die kampen met psychosociale problematiek"),
+        {"clienten", "clientsystemen"}, "Cliënten/cliëntsystemen die kampen met psychosociale problematiek"),
     "amw/ondersteunende-en-verwerkingsgerichte-begeleiding": (
         # 'De hulp wordt aangevraagd door cliënten zelf en/of verwijzers': verwijzers only request it.
-        {"client", "clientsysteem"}, "Cliënten/cliëntsystemen die kampen met psychosociale problematiek"),
+        {"clienten", "clientsystemen"}, "Cliënten/cliëntsystemen die kampen met psychosociale problematiek"),
     "amw/praktische-en-materiele-begeleiding": (
-        {"client", "clientsysteem"}, "Cliënten/cliëntsystemen met praktische en/of materiële problemen."),
+        {"clienten", "clientsystemen"}, "Cliënten/cliëntsystemen met praktische en/of materiële problemen."),
     "amw/budgetbegeleiding": (
-        {"client", "clientsysteem"}, "Cliënten/cliëntsystemen met (problematische) schulden of dreigende schulden."),
+        {"clienten", "clientsystemen"}, "Cliënten/cliëntsystemen met (problematische) schulden of dreigende schulden."),
     "amw/activerende-begeleiding-naar-betaalde-arbeid": (
-        {"client", "niet-werkende"},
+        {"clienten", "niet-werkenden"},
         "Cliënten die niet (meer) werken, al dan niet een uitkering ontvangen (WAO/WIA, WWB of WW)"),
     "amw/stabiliserende-begeleiding": (
-        {"client", "clientsysteem"}, "Cliënten/cliëntsystemen met chronische problematiek"),
+        {"clienten", "clientsystemen"}, "Cliënten/cliëntsystemen met chronische problematiek"),
     "amw/voortraject-arbeidstoeleiding": (
         # 'vaak in opdracht van de uitkerende instantie': the instantie requests, it is not the audience.
-        {"client", "niet-werkende"}, "Cliënten zonder (betaald) werk met een arbeidsplicht"),
+        {"clienten", "niet-werkenden"}, "Cliënten zonder (betaald) werk met een arbeidsplicht"),
     "amw/onderzoek-en-rapportage": (
-        {"client", "clientsysteem", "aanverwante-instelling"},
+        {"clienten", "clientsystemen", "aanverwante-instellingen"},
         "• Cliënten/cliëntsystemen met een verzoek om een rapportage ... • (Hulpverleners van) aanverwante "
         "instellingen of instanties die vragen om informatie ten behoeve van multidisciplinaire diagnostiek en "
         "samenwerking."),
     "amw/bemiddeling-en-belangenbehartiging": (
-        {"client", "clientsysteem"},
+        {"clienten", "clientsystemen"},
         "Cliënten/cliëntsystemen die zich onheus bejegend voelen en/of conflicten hebben"),
     "amw/stress-op-het-werk-de-baas": (
         # Clients with problems at work: still clients of AMW, not employees of a BMW organisation.
-        {"client"}, "Cliënten die problemen hebben op het werk"),
-    "amw/omgaan-met-spanningsklachten": ({"client"}, "Mensen met stress en daaruit voortkomend (fysieke) spanningsklachten."),
+        {"clienten"}, "Cliënten die problemen hebben op het werk"),
+    "amw/omgaan-met-spanningsklachten": ({"clienten"}, "Mensen met stress en daaruit voortkomend (fysieke) spanningsklachten."),
     "amw/weer-aan-de-slag": (
-        {"client", "niet-werkende"}, "Cliënten die niet (meer) werken ... en in staat en bereid zijn weer te gaan werken."),
-    "amw/sociale-vaardigheidstraining": ({"client"}, "Mensen met psychosociale problematiek"),
-    "amw/assertiviteitstraining": ({"client"}, "Cliënten die vanwege gebrek aan assertieve vaardigheden problemen ervaren"),
-    "amw/in-de-put-uit-de-put": ({"client"}, "Cliënten/patiënten met depressieve klachten."),
-    "amw/uitkomen-met-inkomen": ({"client"}, "(Jong)volwassenen met een eigen huishouden"),
+        {"clienten", "niet-werkenden"}, "Cliënten die niet (meer) werken ... en in staat en bereid zijn weer te gaan werken."),
+    "amw/sociale-vaardigheidstraining": ({"clienten"}, "Mensen met psychosociale problematiek"),
+    "amw/assertiviteitstraining": ({"clienten"}, "Cliënten die vanwege gebrek aan assertieve vaardigheden problemen ervaren"),
+    "amw/in-de-put-uit-de-put": ({"clienten"}, "Cliënten/patiënten met depressieve klachten."),
+    "amw/uitkomen-met-inkomen": ({"clienten"}, "(Jong)volwassenen met een eigen huishouden"),
     # ---- BMW (deel 2a); 'De medewerker meldt zichzelf aan of wordt verwezen of aangemeld door derden':
     # the derden refer, they are not the audience.
-    "bmw/aanmelding-bmw": ({"medewerker"}, "Medewerkers met klachten of problemen van (deels) psychosociale aard."),
-    "bmw/intake-bmw": ({"medewerker"}, "Medewerkers met klachten of problemen van (deels) psychosociale aard."),
-    "bmw/intake-schuldhulpverlening-bmw": ({"medewerker"}, "Medewerkers met problematische schulden en loonbeslagen"),
-    "bmw/informatie-en-advies-bmw": ({"medewerker"}, "Medewerkers die informatie, advies of concrete hulp willen"),
-    "bmw/overbruggingshulp": ({"medewerker"}, "Medewerkers die verwezen zijn naar andere hulpverleners of instellingen"),
+    "bmw/aanmelding-bmw": ({"medewerkers"}, "Medewerkers met klachten of problemen van (deels) psychosociale aard."),
+    "bmw/intake-bmw": ({"medewerkers"}, "Medewerkers met klachten of problemen van (deels) psychosociale aard."),
+    "bmw/intake-schuldhulpverlening-bmw": ({"medewerkers"}, "Medewerkers met problematische schulden en loonbeslagen"),
+    "bmw/informatie-en-advies-bmw": ({"medewerkers"}, "Medewerkers die informatie, advies of concrete hulp willen"),
+    "bmw/overbruggingshulp": ({"medewerkers"}, "Medewerkers die verwezen zijn naar andere hulpverleners of instellingen"),
     "bmw/competentiegerichte-begeleiding": (
-        {"medewerker", "team"}, "Medewerkers/ teams die competenties willen vergroten of veranderen"),
+        {"medewerkers", "teams"}, "Medewerkers/ teams die competenties willen vergroten of veranderen"),
     "bmw/communicatiebegeleiding": (
         # 'Doorgaans aangevraagd door leidinggevende of managementteam': the management only requests it.
-        {"medewerker", "team", "leidinggevende"},
+        {"medewerkers", "teams", "leidinggevenden"},
         "Medewerkers/teams/leidinggevenden waarbij ineffectieve communicatie leidt of dreigt te leiden tot "
         "verminderd functioneren"),
     "bmw/begeleiding-bij-persoonlijke-problemen": (
-        {"medewerker"}, "Medewerkers met klachten met (deels) psychosociale oorzaak"),
-    "bmw/reintegratiebegeleiding": ({"medewerker"}, "Ziekgemelde medewerkers die weer in staat zijn terug te keren"),
+        {"medewerkers"}, "Medewerkers met klachten met (deels) psychosociale oorzaak"),
+    "bmw/reintegratiebegeleiding": ({"medewerkers"}, "Ziekgemelde medewerkers die weer in staat zijn terug te keren"),
     "bmw/individuele-begeleiding-bij-veranderingen-in-de-werksituatie": (
-        {"medewerker", "team"}, "Medewerkers/teams die moeite hebben met het accepteren van veranderingen"),
+        {"medewerkers", "teams"}, "Medewerkers/teams die moeite hebben met het accepteren van veranderingen"),
     "bmw/coachen-van-leidinggevenden": (
-        {"leidinggevende"}, "Leidinggevenden die hun competenties wat betreft het begeleiden van medewerkers willen vergroten."),
-    "bmw/verwijzingstraject": ({"medewerker"}, "Medewerkers die (waarschijnlijk) geïndiceerd zijn"),
+        {"leidinggevenden"}, "Leidinggevenden die hun competenties wat betreft het begeleiden van medewerkers willen vergroten."),
+    "bmw/verwijzingstraject": ({"medewerkers"}, "Medewerkers die (waarschijnlijk) geïndiceerd zijn"),
     "bmw/onderzoek-en-rapportage-voor-een-team": (
         # The leidinggevende asks for and receives the report; the title says it is 'voor een team'. The
         # medewerkers only give signals: 'Eventueel op initiatief van de BMWer na signalen van medewerkers'.
-        {"leidinggevende", "team"},
+        {"leidinggevenden", "teams"},
         "Een leidinggevende met een verzoek om een rapportage ten behoeve van inzicht in een ervaren probleem "
         "in een team/ afdeling."),
     "bmw/bemiddeling-conflictbegeleiding": (
-        {"medewerker", "team"}, "Medewerkers/teams die conflicten/problemen hebben op het werk."),
+        {"medewerkers", "teams"}, "Medewerkers/teams die conflicten/problemen hebben op het werk."),
     "bmw/consultatie-aan-leidinggevenden": (
-        {"management", "leidinggevende"}, "Management en leidinggevenden met vragen over de begeleiding van medewerkers."),
-    "bmw/training-persoonlijke-effectiviteit": ({"medewerker"}, "Medewerkers die effectiever willen functioneren op het werk."),
+        {"het-management", "leidinggevenden"}, "Management en leidinggevenden met vragen over de begeleiding van medewerkers."),
+    "bmw/training-persoonlijke-effectiviteit": ({"medewerkers"}, "Medewerkers die effectiever willen functioneren op het werk."),
     "bmw/training-omgaan-met-werkstress": (
-        {"medewerker"}, "Medewerkers met spanningsklachten en medewerkers op afdelingen waar spanningsklachten te verwachten zijn"),
+        {"medewerkers"}, "Medewerkers met spanningsklachten en medewerkers op afdelingen waar spanningsklachten te verwachten zijn"),
     "bmw/training-omgaan-met-functieverandering": (
-        {"medewerker"}, "Medewerkers die te maken krijgen met een functiewijziging of met een reorganisatie"),
+        {"medewerkers"}, "Medewerkers die te maken krijgen met een functiewijziging of met een reorganisatie"),
     "bmw/training-communicatietraining-samenwerking": (
-        {"medewerker"}, "Medewerkers die beter willen leren samenwerken door te werken aan hun sociale vaardigheden."),
+        {"medewerkers"}, "Medewerkers die beter willen leren samenwerken door te werken aan hun sociale vaardigheden."),
     "bmw/teambegeleiding": (
         # 'Aan deze module gaat een signaal van leidinggevende of een of meer van de medewerkers ... vooraf':
         # the leidinggevende and the medewerkers only give the signal.
-        {"team"}, "Teams of afdelingen met onderlinge conflicten of communicatieproblemen."),
+        {"teams"}, "Teams of afdelingen met onderlinge conflicten of communicatieproblemen."),
     "bmw/teambegeleiding-opvang-na-traumatische-ervaringen": (
-        {"medewerker"}, "Medewerkers die een incident meemaken waarbij directe ondersteuning van een professional noodzakelijk is."),
+        {"medewerkers"}, "Medewerkers die een incident meemaken waarbij directe ondersteuning van een professional noodzakelijk is."),
 }
 
 
@@ -189,8 +189,8 @@ def test_scheme_has_every_concept_in_nl_and_en_and_each_is_used(cat):
     graph = cat.graph
     concepts = set(graph.subjects(RDF.type, MG.TargetAudience))
     assert {str(c).rsplit("/", 1)[-1] for c in concepts} == {
-        "client", "clientsysteem", "niet-werkende", "aanverwante-instelling",
-        "medewerker", "leidinggevende", "management", "team"}
+        "clienten", "clientsystemen", "niet-werkenden", "aanverwante-instellingen",
+        "medewerkers", "leidinggevenden", "het-management", "teams"}
     for concept in concepts:
         assert (concept, SKOS.inScheme, SCHEME) in graph
         assert (SCHEME, SKOS.hasTopConcept, concept) in graph
@@ -208,7 +208,7 @@ def test_a_module_without_audience_breaks_the_shape(root_factory):
     from conftest import validate_root
 
     text = (VALID / "amw-test-module.ttl").read_text(encoding="utf-8")
-    line = "    dcterms:audience <target-audience/client> ;\n"
+    line = "    dcterms:audience <target-audience/clienten> ;\n"
     assert text.count(line) == 1
     root = root_factory({"data/modules/test/amw-test-module.ttl": text.replace(line, "")})
     outcome = validate_root(root)
@@ -237,9 +237,9 @@ def test_query_lists_every_link_without_parameters(cat):
 def test_bmw_modules_for_leidinggevenden(cat):
     # The issue's question: BMW modules meant for leidinggevenden - not Teambegeleiding, where a
     # leidinggevende only gives a signal ('Aan deze module gaat een signaal van leidinggevende ... vooraf').
-    got = _by_audience(cat, audience="https://w3id.org/modgraph/id/target-audience/leidinggevende",
+    got = _by_audience(cat, audience="https://w3id.org/modgraph/id/target-audience/leidinggevenden",
                        werksoort="https://w3id.org/modgraph/id/werksoort/bmw")
-    assert got == {"leidinggevende": {
+    assert got == {"leidinggevenden": {
         "bmw/coachen-van-leidinggevenden",          # 'Leidinggevenden die hun competenties ...'
         "bmw/communicatiebegeleiding",               # 'Medewerkers/teams/leidinggevenden waarbij ...'
         "bmw/consultatie-aan-leidinggevenden",       # 'Management en leidinggevenden met vragen ...'
@@ -250,9 +250,9 @@ def test_bmw_modules_for_leidinggevenden(cat):
 def test_modules_for_the_management_and_for_teams(cat):
     # 'Management en leidinggevenden met vragen over de begeleiding van medewerkers.' is the only
     # Doelgroep that names the management as the target group.
-    assert _by_audience(cat, audience="target-audience/management") == {
-        "management": {"bmw/consultatie-aan-leidinggevenden"}}
-    assert _by_audience(cat, audience="target-audience/team")["team"] == {
+    assert _by_audience(cat, audience="target-audience/het-management") == {
+        "het-management": {"bmw/consultatie-aan-leidinggevenden"}}
+    assert _by_audience(cat, audience="target-audience/teams")["teams"] == {
         "bmw/competentiegerichte-begeleiding", "bmw/communicatiebegeleiding",
         "bmw/individuele-begeleiding-bij-veranderingen-in-de-werksituatie", "bmw/bemiddeling-conflictbegeleiding",
         "bmw/onderzoek-en-rapportage-voor-een-team", "bmw/teambegeleiding"}
@@ -260,14 +260,14 @@ def test_modules_for_the_management_and_for_teams(cat):
 
 def test_amw_modules_for_people_not_in_work(cat):
     # 'Cliënten die niet (meer) werken' (twice) and 'Cliënten zonder (betaald) werk met een arbeidsplicht'.
-    got = _by_audience(cat, audience="target-audience/niet-werkende", werksoort="amw")
-    assert got == {"niet-werkende": {"amw/activerende-begeleiding-naar-betaalde-arbeid", "amw/weer-aan-de-slag",
+    got = _by_audience(cat, audience="target-audience/niet-werkenden", werksoort="amw")
+    assert got == {"niet-werkenden": {"amw/activerende-begeleiding-naar-betaalde-arbeid", "amw/weer-aan-de-slag",
                                      "amw/voortraject-arbeidstoeleiding"}}
-    assert _by_audience(cat, audience="target-audience/niet-werkende", werksoort="bmw") == {}
+    assert _by_audience(cat, audience="target-audience/niet-werkenden", werksoort="bmw") == {}
 
 
 def test_query_rows_carry_the_doelgroep_text(cat):
-    rows = cat.query("modules-by-target-group", audience="target-audience/management")
+    rows = cat.query("modules-by-target-group", audience="target-audience/het-management")
     assert [r["targetGroupText"] for r in rows] == [
         "Management en leidinggevenden met vragen over de begeleiding van medewerkers."]
     assert rows[0]["audienceLabel"] == "management" and rows[0]["title"] == "Consultatie aan leidinggevenden"
@@ -275,4 +275,16 @@ def test_query_rows_carry_the_doelgroep_text(cat):
 
 def test_query_rejects_an_iri_with_a_space(cat):
     with pytest.raises(InputError, match="audience"):
-        cat.query("modules-by-target-group", audience="https://w3id.org/modgraph/id/target-audience/team x")
+        cat.query("modules-by-target-group", audience="https://w3id.org/modgraph/id/target-audience/teams x")
+
+
+def test_audience_slugs_do_not_shadow_partners_or_settings(cat):
+    """The plural slugs name the audiences; the singular ones still name the partner roles and the setting."""
+    from modgraph.queries import resolve_resource
+
+    for plural in ("clienten", "clientsystemen", "niet-werkenden", "aanverwante-instellingen", "medewerkers",
+                   "leidinggevenden", "het-management", "teams"):
+        assert resolve_resource(cat.graph, plural, "audience") == ID["target-audience/" + plural]
+    assert resolve_resource(cat.graph, "leidinggevende", "partner") == ID["role/leidinggevende"]
+    assert resolve_resource(cat.graph, "management", "partner") == ID["role/management"]
+    assert resolve_resource(cat.graph, "team", "participants") == ID["setting/team"]
