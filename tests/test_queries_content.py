@@ -129,13 +129,17 @@ SESSIONS = {
     "amw/vraagverheldering": (None, 3, "gesprek"),  # 'Maximaal 3 gesprekken.'
     "amw/veranderings-en-competentiegerichte-begeleiding": (5, 12, "gesprek"),  # 'Gemiddeld 5 tot 10 à 12 gesprekken.'
     "amw/ondersteunende-en-verwerkingsgerichte-begeleiding": (5, 12, "gesprek"),  # 'Gemiddeld 5 tot 10 à 12 gesprekken.'
-    # 'Gemiddeld 3 tot 5 gesprekken bij kortere trajecten en meerdere gesprekken bij langer durende trajecten.'
-    "amw/praktische-en-materiele-begeleiding": (3, None, "gesprek"),
+    # 'Gemiddeld 3 tot 5 gesprekken bij kortere trajecten en meerdere gesprekken bij langer durende trajecten.':
+    # the stated range (the longer trajectories have no number).
+    "amw/praktische-en-materiele-begeleiding": (3, 5, "gesprek"),
+    # 'Indien het een kort traject is, volstaat meestal budgetbegeleiding van 5 tot 10 gesprekken.' (the
+    # 36-month conditional trajectory has no number)
+    "amw/budgetbegeleiding": (5, 10, "gesprek"),
     "amw/activerende-begeleiding-naar-betaalde-arbeid": (5, 10, "gesprek"),  # 'Gemiddeld 5 tot 10 gesprekken ...'
     "amw/voortraject-arbeidstoeleiding": (3, 5, "gesprek"),  # 'Circa 3 à 5 gesprekken gedurende één tot enkele maanden.'
     # 'Gemiddeld gaat het om 1 à 2 gesprekken met de cliënt en eventueel 1 à 2 gesprekken met gezin /
-    # naastbetrokkenen': the sum, the minimum without the 'eventueel' part.
-    "amw/onderzoek-en-rapportage": (1, 4, "gesprek"),
+    # naastbetrokkenen': two kinds of contact; the stated range with the client, not a sum.
+    "amw/onderzoek-en-rapportage": (1, 2, "gesprek"),
     "amw/stress-op-het-werk-de-baas": (12, 12, "bijeenkomst"),  # 'Twaalf wekelijkse bijeenkomsten en een terugkombijeenkomst van 2,5 uur.'
     "amw/weer-aan-de-slag": (6, 6, "bijeenkomst"),  # '6 wekelijkse bijeenkomsten en 1 terugbijeenkomst 2 maanden na afsluiting.'
     "amw/sociale-vaardigheidstraining": (10, 10, "bijeenkomst"),  # 'Tien wekelijkse bijeenkomsten van 1,5 tot 2 uur per keer.'
@@ -155,8 +159,9 @@ SESSIONS = {
     "bmw/coachen-van-leidinggevenden": (3, 5, "gesprek"),  # 'Gemiddeld 3 tot 5 gesprekken.'
     "bmw/verwijzingstraject": (1, 2, "gesprek"),  # '1 tot 2 gesprekken.'
     # '1 gesprek met opdrachtgever ..., 2 tot 3 gesprekken met de betrokken medewerkers, eventueel 1 gesprek
-    # met naastbetrokkenen en een adviesgesprek.': 1 + 2 + 1 = 4 at least, 1 + 3 + 1 + 1 = 6 at most.
-    "bmw/onderzoek-en-rapportage-voor-een-team": (4, 6, "gesprek"),
+    # met naastbetrokkenen en een adviesgesprek.': four kinds of contact; the one stated range (the
+    # employees concerned), not a sum.
+    "bmw/onderzoek-en-rapportage-voor-een-team": (2, 3, "gesprek"),
     "bmw/bemiddeling-conflictbegeleiding": (1, 3, "gesprek"),  # '1 tot 3 gesprekken binnen een tijdsbestek van 8 weken.'
     "bmw/consultatie-aan-leidinggevenden": (1, 2, "gesprek"),  # 'Gemiddeld 1 tot 2 gesprekken.'
     "bmw/training-persoonlijke-effectiviteit": (2, 4, "dagdeel"),  # '2 tot 4 dagdelen.'
@@ -173,10 +178,6 @@ NO_COUNT = {
     "amw/omgaan-met-spanningsklachten",  # the module prints no 'Duur en frequentie'
     "bmw/overbruggingshulp",  # 'af en toe contact ... Variërend van eenmaal per 14 dagen tot eenmaal per maand.'
 }
-# Budgetbegeleiding: 'Indien het een kort traject is, volstaat meestal budgetbegeleiding van 5 tot 10
-# gesprekken. Indien het een voorwaardelijk traject is met de wettelijke duur van 36 maanden, loopt daar
-# een weinig intensieve budgetbegeleiding parallel aan.' - 5 at least; no maximum for the long trajectory.
-BUDGET = (5, None, "gesprek")
 
 
 def _sessions(rows) -> dict[str, tuple]:
@@ -186,14 +187,20 @@ def _sessions(rows) -> dict[str, tuple]:
 
 def test_sessions_min_max_and_unit_of_every_module(cat):
     got = _sessions(cat.query("intensity"))
-    assert set(got) == set(SESSIONS) | NO_COUNT | {"amw/budgetbegeleiding"}  # all 43 modules
+    assert set(got) == set(SESSIONS) | NO_COUNT and len(got) == 43  # all 43 modules
     assert {s: got[s] for s in SESSIONS} == SESSIONS
     assert {s: got[s] for s in NO_COUNT} == {s: (None, None, None) for s in NO_COUNT}
 
 
-def test_budgetbegeleiding_states_no_maximum(cat):
+def test_a_stated_range_has_both_ends(cat):
+    # Issue 14: where a module states 'X tot Y' gesprekken both ends are recorded, also when the range
+    # holds for one kind of trajectory or contact only (the editorial note says which).
     got = _sessions(cat.query("intensity", werksoort="amw", unit="gesprek"))
-    assert got["amw/budgetbegeleiding"] == BUDGET
+    assert got["amw/budgetbegeleiding"] == (5, 10, "gesprek")  # 'budgetbegeleiding van 5 tot 10 gesprekken'
+    assert got["amw/praktische-en-materiele-begeleiding"] == (3, 5, "gesprek")  # 'Gemiddeld 3 tot 5 gesprekken'
+    got = _sessions(cat.query("intensity", werksoort="bmw", unit="gesprek"))
+    # '2 tot 3 gesprekken met de betrokken medewerkers'
+    assert got["bmw/onderzoek-en-rapportage-voor-een-team"] == (2, 3, "gesprek")
 
 
 def test_session_minutes(cat):
@@ -281,6 +288,8 @@ def test_modules_with_at_most_three_gesprekken(cat):
         "amw/vraagverheldering", "bmw/aanmelding-bmw", "bmw/informatie-en-advies-bmw", "bmw/intake-bmw",
         "bmw/intake-schuldhulpverlening-bmw", "bmw/verwijzingstraject", "bmw/bemiddeling-conflictbegeleiding",
         "bmw/consultatie-aan-leidinggevenden",
+        # '1 à 2 gesprekken met de cliënt' (AMW p. 23); '2 tot 3 gesprekken met de betrokken medewerkers' (BMW p. 18)
+        "amw/onderzoek-en-rapportage", "bmw/onderzoek-en-rapportage-voor-een-team",
     }
     assert slugs(cat.query("modules-max-sessions", max=3, unit="gesprek")) == expected
     assert slugs(cat.query("modules-max-sessions", max=3)) == expected  # unit left out: gesprek
@@ -291,7 +300,7 @@ def test_at_most_n_sessions_never_compares_units(cat):
     # '1 tot 4 dagdelen'; at most 4 dagdelen: exactly the four trainings.
     gesprekken = slugs(cat.query("modules-max-sessions", max=4, unit="gesprek"))
     assert not any(s.startswith("bmw/training-") for s in gesprekken)
-    assert "amw/onderzoek-en-rapportage" in gesprekken  # 1 à 2 + eventueel 1 à 2 gesprekken: at most 4
+    assert "amw/onderzoek-en-rapportage" in gesprekken  # '1 à 2 gesprekken met de cliënt': at most 2
     assert slugs(cat.query("modules-max-sessions", max=4, unit="dagdeel")) == {
         "bmw/training-persoonlijke-effectiviteit", "bmw/training-omgaan-met-werkstress",
         "bmw/training-omgaan-met-functieverandering", "bmw/training-communicatietraining-samenwerking"}
@@ -302,9 +311,10 @@ def test_at_most_n_sessions_never_compares_units(cat):
     # '3 tot 5 groepsgesprekken met een follow-up op een later tijdstip.'
     assert slugs(cat.query("modules-max-sessions", max=5, unit="groepsgesprek")) == {
         "bmw/teambegeleiding-opvang-na-traumatische-ervaringen"}
-    # 'Gemiddeld 3 tot 5 gesprekken bij kortere trajecten en meerdere gesprekken bij langer durende
-    # trajecten': no maximum, so never 'at most N'.
-    assert "amw/praktische-en-materiele-begeleiding" not in slugs(cat.query("modules-max-sessions", max=99))
+    # 'Gemiddeld 3 tot 5 gesprekken bij kortere trajecten ...': the stated maximum is 5 (the editorial note
+    # says that longer trajectories have more, without a number).
+    assert "amw/praktische-en-materiele-begeleiding" in slugs(cat.query("modules-max-sessions", max=5))
+    assert "amw/praktische-en-materiele-begeleiding" not in slugs(cat.query("modules-max-sessions", max=4))
 
 
 # ------------------------------------------------------------------ group modules and Goossens
@@ -541,8 +551,8 @@ DESCRIPTION = URIRef("http://purl.org/dc/terms/description")
      [(INTAKE, MG.function, ID["function/amw/intake-indicatie-en-verwijzing"])]),
     ("qc/sessions-without-unit-violation", [], [(INTAKE, MG.sessionUnit, ID["session-unit/gesprek"])]),
     ("qc/quote-not-in-module-text-violation",
-     [(STRESS + "/statement/8", MG.quote, Literal("Deze cursus wordt altijd door de GGZ gegeven.", lang="nl"))],
-     [(STRESS + "/statement/8", MG.quote,
+     [(STRESS + "/statement/7", MG.quote, Literal("Deze cursus wordt altijd door de GGZ gegeven.", lang="nl"))],
+     [(STRESS + "/statement/7", MG.quote,
        Literal("Deze cursus wordt vaak samen met de preventie-afdeling van de GGZ-instelling georganiseerd.", lang="nl"))]),
     ("qc/goal-without-theme-violation", [], [(STRESS + "/goal/2", MG.goalTheme, ID["goal-theme/omgaan-met-stress"])]),
     ("qc/orphan-item-violation", [(ID["module/amw/geen-module/goal/1"], RDF.type, MG.Goal)], []),

@@ -617,13 +617,16 @@ PRECONDITION_PARTNERS = {
     # "Afspraken op managementniveau met netwerkpartners ..." (AMW p. 16, 17, 18); "... dan zijn er hierover
     # afspraken met ketenpartners." (AMW p. 12); "Samenwerkingsafspraken met andere betroken ketenpartners ..."
     # (AMW p. 19).
-    # And "Afspraken op managementniveau over de (samenwerkings- en uitvoerings)verantwoordelijkheden van de
-    # verschillende hulpverleners en organisaties." (AMW p. 20, Activerende begeleiding): agreements with the
-    # network partners, named generically as 'ketenpartners' is in p. 12 and p. 19.
     "netwerkpartners": {"amw/veranderings-en-competentiegerichte-begeleiding",
                         "amw/ondersteunende-en-verwerkingsgerichte-begeleiding",
                         "amw/praktische-en-materiele-begeleiding", "amw/inventarisatie-schulden",
-                        "amw/budgetbegeleiding", "amw/activerende-begeleiding-naar-betaalde-arbeid"},
+                        "amw/budgetbegeleiding"},
+    # Providers named without a name (issue 14): "Afspraken op managementniveau over de (samenwerkings- en
+    # uitvoerings)verantwoordelijkheden van de verschillende hulpverleners en organisaties." (AMW p. 20);
+    # "... eventueel door samenwerking met andere instellingen of disciplines." (AMW p. 18); "Zo mogelijk
+    # afspraken met hulp- en dienstverleners over voorrang voor medewerkers in een onhoudbare situatie." (BMW p. 10).
+    "collega-instelling": {"amw/activerende-begeleiding-naar-betaalde-arbeid",
+                           "amw/praktische-en-materiele-begeleiding", "bmw/overbruggingshulp"},
     # "... zoals uitkerende instanties (bijv. CWI) en de kredietbank ..." (AMW p. 19).
     "cwi": {"amw/budgetbegeleiding"},
     "gemeentelijke-kredietbank": {"amw/budgetbegeleiding"},
@@ -633,9 +636,8 @@ PRECONDITION_PARTNERS = {
     "arbeidstoeleidende-instantie": {"amw/voortraject-arbeidstoeleiding"},
     # "Afspraken over doorverwijzing binnen de organisatie van de medewerker en de arbodienst." (BMW p. 9).
     "arbodienst": {"bmw/informatie-en-advies-bmw"},
-    # "Afspraken op managementniveau met de instellingen waarnaar verwezen wordt." (BMW p. 17); "Zo mogelijk
-    # afspraken met hulp- en dienstverleners over voorrang voor medewerkers in een onhoudbare situatie." (p. 10).
-    "hulpverleningsinstelling": {"bmw/verwijzingstraject", "bmw/overbruggingshulp"},
+    # "Afspraken op managementniveau met de instellingen waarnaar verwezen wordt." (BMW p. 17).
+    "hulpverleningsinstelling": {"bmw/verwijzingstraject"},
     # "Beschikbaarheid van voldoende informatie over de feitelijke situatie vanuit de afdeling
     # personeelszaken." (BMW p. 25) - information, not agreements.
     "afdeling-personeelszaken": {"bmw/training-omgaan-met-functieverandering"},
@@ -654,17 +656,20 @@ def test_modules_with_a_precondition_that_concerns_a_partner(cat, partner):
 
 def test_modules_whose_precondition_names_the_network_partners(cat):
     # The five that name them: 'met netwerkpartners' (AMW p. 16, 17, 18), 'met ketenpartners' (p. 12), 'betroken
-    # ketenpartners' (p. 19); whether Activerende begeleiding (p. 20) is among them is the test above.
+    # ketenpartners' (p. 19).
     rows = cat.query("modules-by-precondition", partner="netwerkpartners")
-    assert PRECONDITION_PARTNERS["netwerkpartners"] - {"amw/activerende-begeleiding-naar-betaalde-arbeid"} <= _modules(rows)
-    assert _modules(rows) <= PRECONDITION_PARTNERS["netwerkpartners"]
+    assert _modules(rows) == PRECONDITION_PARTNERS["netwerkpartners"]
     assert {r["kind"] for r in rows} == {iri("precondition-kind/afspraken-met-partners")}
 
 
-def test_activerende_begeleiding_has_agreements_with_network_partners(cat):
-    rows = cat.query("partner-modules", partner="netwerkpartners")
+def test_activerende_begeleiding_has_agreements_with_the_providers_it_names_generically(cat):
+    # AMW p. 20: "Afspraken op managementniveau over de (samenwerkings- en uitvoerings)verantwoordelijkheden van
+    # de verschillende hulpverleners en organisaties." - not the word 'netwerkpartners' (issue 14).
+    rows = cat.query("partner-modules", partner="organisation/collega-instelling")
     assert ("amw/activerende-begeleiding-naar-betaalde-arbeid", MG + "hasAgreementsWith") in {
         (slug(r["module"]), r["involvement"]) for r in rows}
+    rows = cat.query("partner-modules", partner="netwerkpartners")
+    assert "amw/activerende-begeleiding-naar-betaalde-arbeid" not in {slug(r["module"]) for r in rows}
 
 
 def test_modules_needing_agreements_with_the_benefits_agency(cat):
@@ -843,18 +848,11 @@ def test_modules_that_involve_a_partner(cat, partner):
         assert any(quote in (r.get("quote") or "") for r in mine), f"{module}: no quote with '{quote}'"
 
 
-# Modules that refer to '(gespecialiseerde) hulpverlening' (<organisation/hulpverleningsinstelling>: another
-# helper or institution, not named), with the words that say so.
+# Modules that refer to '(gespecialiseerde) hulpverlening' (<organisation/hulpverleningsinstelling>: the help
+# a client is referred to, where the text names the help and not who gives it), with the words that say so.
 HULPVERLENING_REFERRALS = {
     # AMW p. 13: "... en mogelijk wijzen op / verwijzen naar andere hulpverlening."
     "amw/informatie-en-advies": "verwijzen naar andere hulpverlening",
-    # AMW p. 18: "Indien de cliënt een continu doorlopend hulpaanbod behoeft, zal worden doorverwezen naar een
-    # instantie die hiertoe specifiek is uitgerust ..."
-    "amw/praktische-en-materiele-begeleiding": "doorverwezen naar een instantie die hiertoe specifiek is uitgerust",
-    # AMW p. 28, 32, 34: "Zonodig wordt de cliënt verwezen naar een andere module of instelling."
-    "amw/stress-op-het-werk-de-baas": "Zonodig wordt de cliënt verwezen naar een andere module of instelling.",
-    "amw/assertiviteitstraining": "Zonodig wordt de cliënt verwezen naar een andere module of instelling.",
-    "amw/uitkomen-met-inkomen": "Zonodig wordt de cliënt verwezen naar een andere module of instelling.",
     # BMW p. 7, Intake BMW, goal: "De medewerker is gemotiveerd voor begeleiding (eventueel verwijzing naar
     # hulpverlening)." - the same referral as Competentiegerichte begeleiding's 'verwijzen naar hulpverlening'.
     "bmw/intake-bmw": "(eventueel verwijzing naar hulpverlening)",
@@ -863,7 +861,33 @@ HULPVERLENING_REFERRALS = {
     "bmw/competentiegerichte-begeleiding": "of verwijzen naar hulpverlening",
     # BMW p. 17: "Medewerkers die (waarschijnlijk) geïndiceerd zijn voor (gespecialiseerde) hulpverlening, ..."
     "bmw/verwijzingstraject": "geïndiceerd zijn voor (gespecialiseerde) hulpverlening",
+    # BMW p. 28: "De medewerker is bij risico op langer durend of blijvend letsel doorverwezen, en heeft zicht op
+    # een doelmatige en efficiënte vervolghulpverlening."
+    "bmw/teambegeleiding-opvang-na-traumatische-ervaringen": "blijvend letsel doorverwezen",
 }
+# Modules that refer to providers they do not name (<organisation/collega-instelling>), with the words.
+UNNAMED_PROVIDER_REFERRALS = {
+    # AMW p. 8: "De cliënt is terug- of doorverwezen naar een collega-instelling of -hulpverlener."
+    "amw/aanmelding": "doorverwezen naar een collega-instelling of -hulpverlener",
+    # AMW p. 9: "De cliënt is gemotiveerd voor de hulpverlening (eventueel verwijzing naar andere werksoort/discipline)."
+    "amw/intake": "eventueel verwijzing naar andere werksoort/discipline",
+    # AMW p. 18: "... zal worden doorverwezen naar een instantie die hiertoe specifiek is uitgerust ..."
+    "amw/praktische-en-materiele-begeleiding": "doorverwezen naar een instantie die hiertoe specifiek is uitgerust",
+    # AMW p. 28, 32, 34: "Zonodig wordt de cliënt verwezen naar een andere module of instelling."
+    "amw/stress-op-het-werk-de-baas": "Zonodig wordt de cliënt verwezen naar een andere module of instelling.",
+    "amw/assertiviteitstraining": "Zonodig wordt de cliënt verwezen naar een andere module of instelling.",
+    "amw/uitkomen-met-inkomen": "Zonodig wordt de cliënt verwezen naar een andere module of instelling.",
+}
+
+
+def test_modules_that_refer_to_providers_they_do_not_name(cat):
+    rows = [r for r in cat.query("partner-modules", partner="organisation/collega-instelling")
+            if r["involvement"] == MG + "refersTo"]
+    assert {slug(r["module"]) for r in rows} == set(UNNAMED_PROVIDER_REFERRALS)
+    for module, words in UNNAMED_PROVIDER_REFERRALS.items():
+        assert any(words in (r.get("quote") or "") for r in rows if slug(r["module"]) == module), module
+
+
 @pytest.mark.parametrize("module", sorted(HULPVERLENING_REFERRALS))
 def test_modules_that_refer_to_hulpverlening(cat, module):
     rows = [r for r in cat.query("partner-modules", partner="organisation/hulpverleningsinstelling")
@@ -873,8 +897,7 @@ def test_modules_that_refer_to_hulpverlening(cat, module):
 
 
 def test_no_other_module_refers_to_hulpverlening(cat):
-    # In de put, uit de put (p. 33) states no referral, unlike the other group modules; Teambegeleiding: Opvang
-    # ... (BMW p. 28) says 'doorverwezen' without saying to whom (its file's editorial note: no mg:refersTo).
+    # In de put, uit de put (p. 33) states no referral, unlike the other group modules.
     rows = cat.query("partner-modules", partner="organisation/hulpverleningsinstelling")
     assert {slug(r["module"]) for r in rows if r["involvement"] == MG + "refersTo"} <= set(HULPVERLENING_REFERRALS)
 
