@@ -130,7 +130,25 @@ def _message(results: Graph, shapes: Graph, result, lang: str) -> str:
 
 # Rules about what curators write (every asserted relation has its quote): checked on the asserted
 # graph only, since inferred relations (inverses, super-properties) carry no quote of their own.
+# Each is a node shape, so sh:deactivated switches it off in every engine (Jena SHACL 4.5 ignores
+# sh:deactivated on a SPARQL constraint, but honours it on a shape).
 ASSERTED_ONLY = [URIRef("https://w3id.org/modgraph/def/shapes#Module-relationHasEvidence")]
+
+
+def shape_runs(graph: Graph, shapes: Graph, inferred: Graph | None = None) -> list[tuple[Graph, Graph]]:
+    """The (data graph, shapes graph) pairs one validation runs.
+
+    The asserted ``graph`` with all shapes and, when ``inferred`` triples are given, asserted +
+    inferred with the rules in :data:`ASSERTED_ONLY` deactivated. Other SHACL engines are tested on
+    exactly these pairs (tests/test_shape_engines.py).
+    """
+    runs = [(graph, shapes)]
+    if inferred is not None and len(inferred):
+        union_shapes = Graph() + shapes
+        for shape in ASSERTED_ONLY:
+            union_shapes.add((shape, SH.deactivated, Literal(True)))
+        runs.append((graph + inferred, union_shapes))
+    return runs
 
 
 def _shacl(graph: Graph, shapes: Graph, shapes_path: Path) -> Graph:
@@ -142,6 +160,16 @@ def _shacl(graph: Graph, shapes: Graph, shapes_path: Path) -> Graph:
     if not isinstance(results, Graph):  # pyshacl returns a ValidationFailure for broken shapes
         raise InputError(f"the shapes cannot be run: {results}", str(shapes_path))
     return results
+
+
+def _rule(results: Graph, result):
+    """The named rule behind a result: its SPARQL constraint when that has an IRI, else its shape.
+
+    A SPARQL-based rule is a named shape with an anonymous constraint (see shapes.ttl), so this is
+    usually the shape; a SPARQL constraint with an IRI of its own names the rule itself.
+    """
+    constraint = results.value(result, SH.sourceConstraint)
+    return constraint if isinstance(constraint, URIRef) else results.value(result, SH.sourceShape)
 
 
 def _findings(results: Graph, shapes: Graph, graph: Graph, modules: set, lang: str) -> list[Finding]:
@@ -158,7 +186,7 @@ def _findings(results: Graph, shapes: Graph, graph: Graph, modules: set, lang: s
             path=render_path(graph, results.value(result, SH.resultPath), results, shapes),
             message=_message(results, shapes, result, lang),
             value=_short(graph, results.value(result, SH.value)),
-            shape=_short(graph, results.value(result, SH.sourceConstraint) or results.value(result, SH.sourceShape)),
+            shape=_short(graph, _rule(results, result)),
         ))
     return out
 
@@ -185,12 +213,7 @@ def run(catalogue: Catalogue, shapes_path: Path, *, lang: str = "en", inferred: 
     problems = file_problems(catalogue) if problems is None else problems
     shapes = parse_turtle(shapes_path)
     graph = well_typed(catalogue.graph)
-    runs = [_shacl(graph, shapes, shapes_path)]
-    if inferred is not None and len(inferred):
-        union_shapes = Graph() + shapes
-        for constraint in ASSERTED_ONLY:
-            union_shapes.add((constraint, SH.deactivated, Literal(True)))
-        runs.append(_shacl(graph + inferred, union_shapes, shapes_path))
+    runs = [_shacl(data, run_shapes, shapes_path) for data, run_shapes in shape_runs(graph, shapes, inferred)]
     modules = set(graph.subjects(RDF.type, URIRef(PREFIXES["mg"] + "Module")))
     findings: list[Finding] = []
     for results in runs:
