@@ -242,6 +242,38 @@ def test_every_sparql_constraint_declares_its_prefixes():
         assert len(list(shapes.objects(constraint, SH.message))) <= 1, f"two sh:message on {constraint}"
 
 
+def test_without_sh_prefixes_every_engine_refuses_the_shapes(template_root, tmp_path):
+    """The N-Triples runs are a real check: no engine falls back on prefixes the files do not declare.
+
+    With sh:prefixes removed from the SPARQL constraints, pyshacl ("Unknown namespace prefix"),
+    pyrudof ("Prefix not found") and Jena all fail on prefix-less data and shapes; and Jena also
+    refuses a SPARQL constraint with an nl and an en sh:message, the form the shapes used before.
+    """
+    _require_engines()
+    data = catalogue_mod.load(CatalogueRoot(template_root), alignments=False).graph
+    data += catalogue_mod.parse_turtle(VALID / "amw-test-module.ttl")
+    data_nt = engines.to_ntriples(data, tmp_path / "data.nt")
+    shapes = catalogue_mod.parse_turtle(REPO / "ontology" / "shapes.ttl")
+    constraints = set(shapes.objects(None, SH.sparql))
+    without_prefixes = Graph() + shapes
+    for constraint in constraints:
+        without_prefixes.remove((constraint, SH.prefixes, None))
+    shapes_nt = engines.to_ntriples(without_prefixes, tmp_path / "no-prefixes.nt")
+    with pytest.raises(Exception, match="Unknown namespace prefix"):
+        engines.pyshacl_ntriples(data_nt, shapes_nt)
+    with pytest.raises(Exception, match="Prefix not found"):
+        engines.pyrudof_ntriples(data_nt, shapes_nt)
+    with pytest.raises(RuntimeError, match="Jena SHACL failed"):
+        engines.jena_ntriples(data_nt, shapes_nt)
+
+    two_messages = Graph() + shapes
+    for constraint in constraints:
+        two_messages.add((constraint, SH.message, Literal("Regel overtreden.", lang="nl")))
+        two_messages.add((constraint, SH.message, Literal("Rule broken.", lang="en")))
+    with pytest.raises(RuntimeError, match="More than one match"):
+        engines.jena_ntriples(data_nt, engines.to_ntriples(two_messages, tmp_path / "two-messages.nt"))
+
+
 def test_modgraph_reports_a_sparql_rule_in_the_chosen_language(root_factory):
     """`modgraph validate --lang nl|en` reads the rule's message from its shape."""
     fixture = INVALID / "Module-notItself.ttl"
