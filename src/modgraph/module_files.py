@@ -33,7 +33,8 @@ def module_file_problems(catalogue: Catalogue) -> list[Problem]:
     """Modules stated in more than one file, and module files in another werksoort's folder."""
     graph, root = catalogue.graph, catalogue.root
     modules = set(graph.subjects(RDF.type, MODULE))
-    data = [p for p in catalogue.files if p in set(root.files.data)]
+    data_files = set(root.files.data)
+    data = [p for p in catalogue.files if p in data_files]
     problems = []
     for module in sorted(modules):
         own = catalogue.file_of(module)
