@@ -48,6 +48,8 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def test_runaway_query_stops_within_the_timeout_plus_a_second_and_the_next_query_answers(cat):
+    # Servers and workers that other tests' session fixtures keep running are not this query's.
+    already_running = set(_children(os.getpid()))
     started = time.monotonic()
     with pytest.raises(WorkTimeout) as caught:
         run_sparql(cat.graph, RUNAWAY, timeout=2, source="runaway.rq")
@@ -60,7 +62,8 @@ def test_runaway_query_stops_within_the_timeout_plus_a_second_and_the_next_query
     time.sleep(0.5)
     assert time.process_time() - before < 0.05
     assert os.times().children_user + os.times().children_system - children_before < 0.05
-    assert not [p for p in _children(os.getpid()) if _alive(p)], "a worker process is still running"
+    assert not [p for p in _children(os.getpid()) if p not in already_running and _alive(p)], \
+        "a worker process is still running"
     rows = run_sparql(cat.graph, COUNT_MODULES, timeout=10).rows
     assert rows == [{"n": Literal(MODULES_IN_BOTH_DOCUMENTS, datatype=XSD.integer)}]
 
