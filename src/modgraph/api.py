@@ -61,10 +61,7 @@ class Catalogue:
 
     def sparql(self, text: str) -> list[dict]:
         """Run an ad-hoc SPARQL query (SELECT or ASK: rows; CONSTRUCT or DESCRIBE: use :meth:`sparql_graph`)."""
-        if isinstance(text, str):
-            check_query(text, "sparql", self._declared)
-        result = run_sparql(self.graph, text, source="sparql", timeout=check_timeout(self.timeout, "timeout"),
-                            allow_service=self.allow_service)
+        result = self._run_adhoc(text)
         if result.graph is not None:
             raise InputError("a CONSTRUCT or DESCRIBE query gives a graph: use Catalogue.sparql_graph", "sparql")
         if result.boolean is not None:
@@ -73,13 +70,16 @@ class Catalogue:
 
     def sparql_graph(self, text: str) -> Graph:
         """Run an ad-hoc CONSTRUCT or DESCRIBE query; the answer as an rdflib Graph."""
-        if isinstance(text, str):
-            check_query(text, "sparql", self._declared)
-        result = run_sparql(self.graph, text, source="sparql", timeout=check_timeout(self.timeout, "timeout"),
-                            allow_service=self.allow_service)
+        result = self._run_adhoc(text)
         if result.graph is None:
             raise InputError("a SELECT or ASK query gives rows: use Catalogue.sparql", "sparql")
         return result.graph
+
+    def _run_adhoc(self, text: str) -> Rows:
+        if isinstance(text, str):
+            check_query(text, "sparql", self._declared)
+        return run_sparql(self.graph, text, source="sparql", timeout=check_timeout(self.timeout, "timeout"),
+                          allow_service=self.allow_service)
 
     def dataframe(self, name: str, **params):
         """The rows of the named query as a pandas DataFrame (pandas must be installed)."""

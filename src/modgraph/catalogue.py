@@ -16,7 +16,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from modgraph.errors import InputError
 from modgraph.namespaces import MG_NS, PREFIXES
-from modgraph.paths import CatalogueRoot, list_files
+from modgraph.paths import CatalogueRoot
 
 # rdflib logs a warning (with a traceback) for each malformed IRI or ill-typed literal; the
 # syntax check and `validate` report them as errors instead.
@@ -162,11 +162,6 @@ def _rdflib_location(exc: BadSyntax, text: str) -> str:
     line = source.count("\n", 0, offset) + 1
     column = offset - (source.rfind("\n", 0, offset) + 1) + 1
     return f"{line}:{column}"
-
-
-def turtle_files(folder: Path) -> list[Path]:
-    """All ``.ttl`` files under ``folder``, in a stable order; an unreadable path is an InputError."""
-    return list_files(folder, ".ttl")
 
 
 def data_files(root: CatalogueRoot) -> list[Path]:

@@ -38,15 +38,16 @@ class Conflict:
 
     def individuals(self) -> list[URIRef]:
         """The catalogue individuals the contradiction involves, in order of appearance."""
-        out: list[URIRef] = [n for n in self.named if _in_catalogue(n)]
+        out: list[URIRef] = [n for n in self.named if in_catalogue(n)]
         for s, _, o in self.because:
             for term in (s, o):
-                if _in_catalogue(term) and term not in out:
+                if in_catalogue(term) and term not in out:
                     out.append(term)
         return out
 
 
-def _in_catalogue(term) -> bool:
+def in_catalogue(term) -> bool:
+    """Whether ``term`` is an IRI of the catalogue (below https://w3id.org/modgraph/id/)."""
     return isinstance(term, URIRef) and str(term).startswith(BASE)
 
 
@@ -150,7 +151,7 @@ def find_conflicts(graph: Graph) -> list[Conflict]:
         return added
 
     for s, p, o in graph:
-        if not _in_catalogue(s):
+        if not in_catalogue(s):
             continue
         if p == RDF.type:
             if isinstance(o, URIRef):
@@ -194,7 +195,7 @@ def _merge(*parts: list) -> list:
 def _contradictions(onto: _Ontology, types: dict, edges: dict) -> list[Conflict]:
     found: list[Conflict] = []
     for x in sorted(types, key=str):
-        if not _in_catalogue(x):
+        if not in_catalogue(x):
             continue
         known = types[x]
         for pair in sorted(onto.disjoint, key=lambda p: sorted(map(str, p))):
@@ -203,7 +204,7 @@ def _contradictions(onto: _Ontology, types: dict, edges: dict) -> list[Conflict]
                 found.append(Conflict(f"{_short(x)} is both {_short(a)} and {_short(b)}, which are disjoint",
                                       _merge(known[a], known[b]), [x]))
     for (s, p), values in sorted(edges.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
-        if p not in onto.functional or len(values) < 2 or not _in_catalogue(s):
+        if p not in onto.functional or len(values) < 2 or not in_catalogue(s):
             continue
         objects = sorted(values, key=str)
         literals = [o for o in objects if isinstance(o, Literal)]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from modgraph.conflicts import find_conflicts
+from modgraph.conflicts import find_conflicts, in_catalogue
 from modgraph.errors import InputError
 from modgraph.limits import DEFAULT_REASON_TIMEOUT, run_bounded
 from modgraph.namespaces import BASE, MG_NS
@@ -95,10 +95,6 @@ def reasoner_input(graph: Graph) -> Graph:
             continue
         out.add((s, p, o))
     return out
-
-
-def _in_catalogue(term) -> bool:
-    return isinstance(term, URIRef) and str(term).startswith(BASE)
 
 
 def run(graph: Graph, *, timeout: float | None = DEFAULT_REASON_TIMEOUT,
@@ -176,7 +172,7 @@ def _entailed(world, asserted: Graph) -> Graph:
                 values = [values]
             for value in values:
                 iri = getattr(value, "iri", None)
-                if iri and _in_catalogue(URIRef(iri)):
+                if iri and in_catalogue(URIRef(iri)):
                     out.add((subject, URIRef(prop.iri), URIRef(iri)))
     for triple in list(out):
         if triple in asserted:
@@ -207,11 +203,6 @@ def _pellet_explanation(source: Path) -> list[str]:
 
 def _shorten(line: str) -> str:
     return line.replace(BASE, "id:").replace(MG_NS, "mg:")
-
-
-def find_culprits(graph: Graph) -> list[str]:
-    """One line per contradiction found in ``graph`` (see :mod:`modgraph.conflicts`)."""
-    return [conflict.message for conflict in find_conflicts(graph)]
 
 
 def _locate(conflicts, files: list[Path]) -> tuple[list[str], list[str]]:

@@ -9,7 +9,6 @@ is reported with its file, line and column and the closest declared term.
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 
 from rdflib import RDF, URIRef
 
