@@ -113,18 +113,24 @@ def _check_syntax(text: str, data: bytes, base: str, path: Path) -> None:
         for _ in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TURTLE, base_iri=base):
             pass
     except SyntaxError as exc:
-        message = str(exc)
-        match = _OXIGRAPH_MESSAGE.match(message)
-        why = match.group("why") if match else message
-        line, column = exc.lineno, exc.offset
-        if not line or not column:
-            start = _OXIGRAPH_START.search(message)
-            line, column = (int(start.group(1)), int(start.group(2))) if start else (None, None)
-        if why == "Unexpected end":  # the last statement is not closed: point after its last character
-            why = "the file ends before the last statement is closed with '.'"
-            line, column = _end_of_content(text)
-        where = f"{path}:{line}:{column}" if line and column else str(path)
-        raise InputError(f"Turtle syntax error: {_explain(why, _character_at(text, line, column))}", where) from None
+        raise syntax_error(exc, text, path) from None
+
+
+def syntax_error(exc: SyntaxError, text: str, path: Path) -> InputError:
+    """pyoxigraph's SyntaxError for the file at ``path`` (whose content is ``text``) as an InputError
+    naming file, line and column, with a hint for the usual typing mistakes."""
+    message = str(exc)
+    match = _OXIGRAPH_MESSAGE.match(message)
+    why = match.group("why") if match else message
+    line, column = exc.lineno, exc.offset
+    if not line or not column:
+        start = _OXIGRAPH_START.search(message)
+        line, column = (int(start.group(1)), int(start.group(2))) if start else (None, None)
+    if why == "Unexpected end":  # the last statement is not closed: point after its last character
+        why = "the file ends before the last statement is closed with '.'"
+        line, column = _end_of_content(text)
+    where = f"{path}:{line}:{column}" if line and column else str(path)
+    return InputError(f"Turtle syntax error: {_explain(why, _character_at(text, line, column))}", where)
 
 
 def _end_of_content(text: str) -> tuple[int, int]:

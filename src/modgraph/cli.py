@@ -126,6 +126,30 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from modgraph import publish
+    from modgraph.engines.remote import RemoteEngine, check_url
+    from modgraph.limits import check_timeout
+
+    endpoint = check_url(args.publish_endpoint or getattr(args, "endpoint", None), "--endpoint")
+    timeout = publish.DEFAULT_PUBLISH_TIMEOUT if args.timeout is None else check_timeout(args.timeout, "--timeout")
+    graph = publish.nt_term_iri(args.graph or publish.DEFAULT_GRAPH)
+    RemoteEngine(endpoint).run("ASK {}", source="publish", timeout=min(timeout, 30))  # reachable, before loading
+    lines = [publish.nt_lines(_query_catalogue(args).graph)]
+    include = getattr(args, "include", None) or []
+    if include:
+        from modgraph.sources import included_files
+
+        lines += [publish.file_lines(path) for path in included_files(include)]
+    import itertools
+
+    done = publish.publish(itertools.chain(*lines), endpoint, update_endpoint=args.update_endpoint, graph=graph,
+                           user=args.user, timeout=timeout, method=args.method)
+    print(f"published: {done.triples:,} triples as <{done.graph}> at {endpoint} "
+          f"({done.method}, {done.chunks} chunk{'s' if done.chunks != 1 else ''}, {done.seconds:.1f} s)")
+    return 0
+
+
 def _query_catalogue(args: argparse.Namespace):
     """The catalogue the queries see: asserted + current inferences (see modgraph.inferred)."""
     from modgraph.inferred import load_for_queries
@@ -134,11 +158,37 @@ def _query_catalogue(args: argparse.Namespace):
     return load_for_queries(find_root(args.root), asserted_only=args.asserted_only)
 
 
-def _check_terms(catalogue, text: str, source: str) -> None:
+def _check_terms(root, text: str, source: str) -> None:
     """An mg: term the ontology does not declare (a typo) is an error naming source:line:column."""
-    from modgraph.terms import check_query, declared_terms
+    from modgraph.terms import check_query, declared_in_ontology
 
-    check_query(text, source, declared_terms(catalogue))
+    check_query(text, source, declared_in_ontology(root))
+
+
+def _open_engine(args: argparse.Namespace, root):
+    """The engine the global options ask for (--engine, --store, --endpoint, --include, --asserted-only)."""
+    from modgraph.engines import open_engine
+
+    return open_engine(root, engine=args.engine, store=args.store, endpoint=args.endpoint,
+                       graph=getattr(args, "graph", None), include=args.include or [],
+                       asserted_only=args.asserted_only)
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    from modgraph.paths import find_root
+    from modgraph.sources import query_sources
+    from modgraph.store import ensure_store
+
+    if not args.store:
+        raise InputError("give the folder to load into: modgraph load --store DIR", "--store")
+    if args.engine != "oxigraph" or args.endpoint:
+        raise InputError("the on-disk store is an Oxigraph store: --engine and --endpoint do not apply", "load")
+    sources = query_sources(find_root(args.root), include=args.include or [], asserted_only=args.asserted_only)
+    state = ensure_store(args.store, sources)
+    what = state.reason or "up to date"
+    print(f"store {state.location}: {what}, {state.triples:,} triples from {len(sources.files):,} files "
+          f"({state.seconds:.1f} s)")
+    return 0
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
@@ -167,7 +217,7 @@ def _query_options(args: argparse.Namespace) -> dict:
 def _cmd_query(args: argparse.Namespace) -> int:
     from modgraph import queries
     from modgraph.paths import find_root
-    from modgraph.results import render, run_sparql
+    from modgraph.results import render
 
     if args.list or not args.name:
         named = queries.discover(find_root(args.root).queries)
@@ -178,17 +228,18 @@ def _cmd_query(args: argparse.Namespace) -> int:
         return 0
     options = _query_options(args)
     values = _parse_params(args.param)
-    catalogue = _query_catalogue(args)
-    root, graph = catalogue.root, catalogue.graph
+    root = find_root(args.root)
     query = queries.lookup(queries.discover(root.queries), args.name)
-    _check_terms(catalogue, query.text, str(query.path))
-    bindings = queries.bind(query, values, graph)
-    print(render(run_sparql(graph, query.text, bindings, source=str(query.path), **options), args.format), end="")
+    _check_terms(root, query.text, str(query.path))
+    with _open_engine(args, root) as engine:
+        bindings = queries.bind(query, values, engine)
+        print(render(engine.run(query.text, bindings, source=str(query.path), **options), args.format), end="")
     return 0
 
 
 def _cmd_sparql(args: argparse.Namespace) -> int:
-    from modgraph.results import render, run_sparql
+    from modgraph.paths import find_root
+    from modgraph.results import render
 
     options = _query_options(args)
     if args.file == "-":
@@ -204,10 +255,10 @@ def _cmd_sparql(args: argparse.Namespace) -> int:
             raise InputError(f"cannot read: {exc.strerror or exc}", args.file) from None
         except UnicodeDecodeError as exc:
             raise InputError(f"cannot read: not UTF-8 text ({exc.reason})", args.file) from None
-    catalogue = _query_catalogue(args)
-    _check_terms(catalogue, text, source)
-    graph = catalogue.graph
-    print(render(run_sparql(graph, text, source=source, **options), args.format), end="")
+    root = find_root(args.root)
+    _check_terms(root, text, source)
+    with _open_engine(args, root) as engine:
+        print(render(engine.run(text, source=source, **options), args.format), end="")
     return 0
 
 
@@ -237,6 +288,29 @@ def _add_query_options(p: argparse.ArgumentParser) -> None:
                    help="allow SERVICE (requests to other SPARQL endpoints); refused by default")
 
 
+def _add_engine_options(p: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """--engine, --store, --endpoint, --include: on the command and again on each querying subcommand.
+
+    A subcommand's copies default to SUPPRESS, so ``modgraph --store DIR query X`` and
+    ``modgraph query X --store DIR`` mean the same.
+    """
+    from modgraph.engines import BACKENDS
+
+    def default(value):
+        return value if top else argparse.SUPPRESS
+
+    p.add_argument("--engine", choices=BACKENDS, default=default("oxigraph"),
+                   help="the SPARQL engine for the catalogue: oxigraph (default, in memory) or rdflib")
+    p.add_argument("--store", metavar="DIR", default=default(None),
+                   help="answer from the on-disk Oxigraph store in DIR (made by `modgraph load --store DIR`; "
+                        "rebuilt first when a source file changed)")
+    p.add_argument("--endpoint", metavar="URL", default=default(None),
+                   help="answer from a remote SPARQL 1.1 endpoint the catalogue was published to")
+    p.add_argument("--include", metavar="DIR", action="append", default=default(None),
+                   help="add the RDF files (.nt, .ttl) under DIR to the catalogue, e.g. a `modgraph synth` "
+                        "output (repeatable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `modgraph` command."""
     parser = argparse.ArgumentParser(prog="modgraph", description=__doc__)
@@ -244,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", help="catalogue folder with ontology/ and data/ (default: the embedded catalogue)")
     parser.add_argument("--asserted-only", action="store_true",
                         help="leave out the inferred triples (inferred/inferred.ttl)")
+    _add_engine_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="check the catalogue: OWL consistency and the SHACL shapes")
@@ -263,12 +338,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the named queries with summary and parameters")
     p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE", help="a parameter value")
     _add_query_options(p)
+    _add_engine_options(p)
     p.set_defaults(func=_cmd_query)
 
     p = sub.add_parser("sparql", help="run an ad-hoc SPARQL query from a file or - (stdin)")
     p.add_argument("file", help="query file, or - for standard input")
     _add_query_options(p)
+    _add_engine_options(p)
     p.set_defaults(func=_cmd_sparql)
+
+    p = sub.add_parser("load", help="load the catalogue into an on-disk Oxigraph store that later commands reuse")
+    _add_engine_options(p)
+    p.set_defaults(func=_cmd_load)
 
     p = sub.add_parser("fmt", help="rewrite data files in canonical Turtle")
     p.add_argument("files", nargs="*", help="files to format (default: every file under data/)")
@@ -282,6 +363,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace DIR when it holds an earlier synth output")
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=_cmd_synth)
+
+    p = sub.add_parser("publish", help="upload the catalogue to a SPARQL server, replacing the previous version atomically")
+    p.add_argument("--endpoint", dest="publish_endpoint", metavar="URL",
+                   help="the server's SPARQL query endpoint (Oxigraph: http://HOST:PORT/query; Virtuoso: .../sparql)")
+    p.add_argument("--update-endpoint", metavar="URL", help="its SPARQL Update endpoint (default: known from the layout)")
+    p.add_argument("--graph", default=None, metavar="IRI",
+                   help="the named graph that holds the catalogue (default https://w3id.org/modgraph/graph/catalogue)")
+    p.add_argument("--user", metavar="U", help="user name; the password is read from MODGRAPH_PASSWORD")
+    p.add_argument("--method", choices=["auto", "update"], default="auto",
+                   help="auto: the Graph Store Protocol where the server has it; update: SPARQL Update only")
+    p.add_argument("--timeout", default=None, metavar="SECONDS", help="limit per request (default 600)")
+    p.set_defaults(func=_cmd_publish)
     return parser
 
 

@@ -154,22 +154,23 @@ def lookup(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
     raise InputError(f"no query named '{shown(name)}'{hint}", "query")
 
 
-def resolve_resource(graph: Graph, value: str, parameter: str) -> URIRef:
-    """Turn an IRI, a slug (``amw/intake``, ``module/amw/intake``, ``uwv``) or an exact title into an IRI."""
+def resolve_resource(graph, value: str, parameter: str) -> URIRef:
+    """Turn an IRI, a slug (``amw/intake``, ``module/amw/intake``, ``uwv``) or an exact title into an IRI.
+
+    ``graph`` is an rdflib Graph or a :class:`modgraph.engines.Engine` (then looked up with SPARQL).
+    """
+    if not isinstance(graph, Graph):
+        return _resolve_with_engine(graph, value.strip(), parameter)
     value = value.strip()
-    if re.match(r"^[a-z][a-z0-9+.-]*:", value) and (value.startswith(("http://", "https://", "urn:"))):
-        bad = IRI_FORBIDDEN.search(value)
-        if bad:
-            raise InputError(f"not an IRI: it contains {bad.group(0)!r} (white space and <>\"{{}}|^`\\ are not "
-                             "allowed in an IRI)", f"parameter {parameter}")
-        iri = URIRef(value)
+    iri = _written_iri(value, parameter)
+    if iri is not None:
         if (iri, None, None) in graph or (None, None, iri) in graph:
             return iri
         raise InputError(f"no resource <{shown(value)}> in the catalogue", f"parameter {parameter}")
     subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
     tail = []
     if re.fullmatch(r"[A-Za-z0-9_\-./]+", value):
-        for candidate in (BASE + value, BASE + "module/" + value, BASE + "werksoort/" + value.lower()):
+        for candidate in _slug_candidates(value):
             if URIRef(candidate) in subjects:
                 return URIRef(candidate)
         tail = [s for s in subjects if str(s).startswith(BASE) and str(s).endswith("/" + value)]
@@ -180,6 +181,11 @@ def resolve_resource(graph: Graph, value: str, parameter: str) -> URIRef:
     if not labelled:
         labelled = sorted({s for p in (SKOS.prefLabel, SKOS.altLabel) for s, o in graph.subject_objects(p)
                            if isinstance(s, URIRef) and str(o).casefold() == value.casefold()})
+    return _one_of(labelled, tail, value, parameter)
+
+
+def _one_of(labelled: list, tail: list, value: str, parameter: str) -> URIRef:
+    """The one resource a title (else a slug's tail) names; none or several is an error saying which."""
     if len(labelled) == 1:
         return labelled[0]
     candidates = labelled or tail
@@ -190,7 +196,50 @@ def resolve_resource(graph: Graph, value: str, parameter: str) -> URIRef:
                      f"parameter {parameter}")
 
 
-def bind(query: NamedQuery, values: dict[str, str], graph: Graph) -> dict[str, object]:
+def _written_iri(value: str, parameter: str) -> URIRef | None:
+    """``value`` as an IRI when it is written as one (http, https, urn); a bad character is an error."""
+    if not (re.match(r"^[a-z][a-z0-9+.-]*:", value) and value.startswith(("http://", "https://", "urn:"))):
+        return None
+    bad = IRI_FORBIDDEN.search(value)
+    if bad:
+        raise InputError(f"not an IRI: it contains {bad.group(0)!r} (white space and <>\"{{}}|^`\\ are not "
+                         "allowed in an IRI)", f"parameter {parameter}")
+    return URIRef(value)
+
+
+def _slug_candidates(value: str) -> tuple[str, ...]:
+    """The IRIs a slug may stand for: ``BASE + slug``, a module, a werksoort."""
+    return (BASE + value, BASE + "module/" + value, BASE + "werksoort/" + value.lower())
+
+
+def _resolve_with_engine(engine, value: str, parameter: str) -> URIRef:
+    """:func:`resolve_resource` through SPARQL: the same rules, for any engine (values bound as terms)."""
+    def select(text: str, **bindings) -> list[URIRef]:
+        rows = engine.run(text, bindings, source=f"parameter {parameter}", timeout=None)
+        return sorted({row["s"] for row in rows.rows if isinstance(row.get("s"), URIRef)})
+
+    iri = _written_iri(value, parameter)
+    if iri is not None:
+        if select("SELECT ?s WHERE { { ?s ?p ?o } UNION { ?x ?p ?s } } LIMIT 1", s=iri):
+            return iri
+        raise InputError(f"no resource <{shown(value)}> in the catalogue", f"parameter {parameter}")
+    tail: list[URIRef] = []
+    if re.fullmatch(r"[A-Za-z0-9_\-./]+", value):
+        for candidate in _slug_candidates(value):
+            if select("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", s=URIRef(candidate)):
+                return URIRef(candidate)
+        tail = select("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?base) "
+                      "&& STRENDS(STR(?s), ?tail)) }", base=Literal(BASE), tail=Literal("/" + value))
+    if len(tail) == 1:
+        return tail[0]
+    labels = "SELECT DISTINCT ?s WHERE { ?s skos:prefLabel|skos:altLabel ?label FILTER (isIRI(?s) && {}) }"
+    labelled = select(labels.replace("{}", "STR(?label) = ?value"), value=Literal(value))
+    if not labelled:
+        labelled = select(labels.replace("{}", "LCASE(STR(?label)) = LCASE(?value)"), value=Literal(value))
+    return _one_of(labelled, tail, value, parameter)
+
+
+def bind(query: NamedQuery, values: dict[str, str], graph) -> dict[str, object]:
     """Check the given values against the query's parameters and turn them into RDF terms."""
     unknown = sorted(set(values) - {p.name for p in query.parameters})
     if unknown:
@@ -220,7 +269,7 @@ def defaults(query: NamedQuery) -> dict[str, str]:
     return out
 
 
-def to_term(parameter: Parameter, raw: str, graph: Graph):
+def to_term(parameter: Parameter, raw: str, graph):
     """One parameter value as an RDF term of the parameter's type; an empty value is an error, not 'any'."""
     if not raw.strip():
         raise InputError(f"the value is empty: give {parameter.expects}", f"parameter {parameter.name}")

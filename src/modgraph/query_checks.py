@@ -110,3 +110,37 @@ def check_format(form: str, fmt: str) -> None:
     if form in ("SELECT", "ASK") and fmt in GRAPH_FORMATS:
         raise InputError(f"a {form} query gives {'rows' if form == 'SELECT' else 'true or false'}, not a graph: "
                          f"use {', '.join(ROW_FORMATS)}", "--format")
+
+
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+
+def precheck(text: str, source: str = "query", *, allow_service: bool = False) -> str:
+    """The checks of :func:`check_query` that need no parser; return the query form.
+
+    For engines that parse the query themselves (pyoxigraph, a remote endpoint): not a text, empty,
+    too deeply nested, ``SERVICE`` (a keyword outside comments, strings and IRIs) unless
+    ``allow_service``. Syntax errors are the engine's to report. A text whose form cannot be found
+    is left to the engine's parser too (reported as SELECT).
+    """
+    from modgraph.tokens import iter_tokens
+
+    if not isinstance(text, str):
+        raise InputError(f"the query must be a text, not {type(text).__name__}", source)
+    if not text.strip():
+        raise InputError("the query is empty", source)
+    deepest, line = nesting_depth(text)
+    if deepest > MAX_QUERY_NESTING:
+        raise InputError(f"the query nests brackets {deepest} levels deep (line {line}); "
+                         f"the limit is {MAX_QUERY_NESTING}", source)
+    form = None
+    for kind, value, _ in iter_tokens(text):
+        if kind != "word":
+            continue
+        word = value.upper()
+        if form is None and word in _FORMS:
+            form = word
+        elif word == "SERVICE" and not allow_service:
+            raise InputError("the query uses SERVICE (a request to another endpoint); a catalogue query may not "
+                             "reach out (--allow-service permits it)", source)
+    return form or "SELECT"

@@ -38,6 +38,13 @@ _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": 
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
 
 
+def iter_tokens(text: str):
+    """The tokens of a Turtle or SPARQL text as ``(kind, value, offset)``; kinds as in ``_TOKEN``
+    (``ws``, ``comment``, ``string``, ``iri``, ``pname``, ``var``, ``word``, ``punct`` ...)."""
+    for match in _TOKEN.finditer(text):
+        yield match.lastgroup, match.group(), match.start()
+
+
 @dataclass(frozen=True)
 class TermUse:
     """One IRI as written in the text (``mg:page`` or ``<module/amw/intake>``), resolved."""
