@@ -6,6 +6,10 @@
     >>> [r["title"] for r in rows]
     >>> cat.dataframe("modules-per-function", werksoort="bmw")   # needs pandas
 
+Queries run on pyoxigraph in memory by default; ``engine="rdflib"``, ``store="DIR"`` (an on-disk
+store, see ``modgraph load``), ``endpoint="URL"`` (a remote SPARQL endpoint) and ``include=[DIR]``
+(extra RDF files, e.g. a synth output) choose otherwise, as the command's options do.
+
 Every bad argument raises :class:`modgraph.errors.InputError`. A query runs in a forked worker and
 is stopped after ``timeout`` seconds (default 30); ``SERVICE`` is refused unless ``allow_service``.
 """
@@ -21,27 +25,48 @@ from modgraph.errors import InputError
 from modgraph.inferred import load_for_queries
 from modgraph.limits import DEFAULT_QUERY_TIMEOUT, check_timeout, shown
 from modgraph.paths import find_root
-from modgraph.results import Rows, run_sparql
-from modgraph.terms import check_query, declared_terms
+from modgraph.engines import Engine, open_engine
+from modgraph.results import Rows
+from modgraph.terms import check_query, declared_in_ontology
 
 
 class Catalogue:
     """The catalogue graph and its named queries."""
 
     def __init__(self, root=None, *, asserted_only: bool = False, timeout: float = DEFAULT_QUERY_TIMEOUT,
-                 allow_service: bool = False) -> None:
+                 allow_service: bool = False, engine: str = "oxigraph", store=None, endpoint: str | None = None,
+                 include=()) -> None:
         if root is not None and not isinstance(root, (str, os.PathLike)):
             raise InputError(f"root must be a folder path, not {type(root).__name__}", "root")
         _check_flag(asserted_only, "asserted_only")
         _check_flag(allow_service, "allow_service")
+        if isinstance(include, (str, os.PathLike)):
+            include = [include]
         self.timeout = check_timeout(timeout, "timeout")
         self.allow_service = allow_service
+        self.asserted_only = asserted_only
         self.root = find_root(root)
         # asserted + inferred; stale inferences are recomputed in memory, with one line on stderr
-        catalogue = load_for_queries(self.root, asserted_only=asserted_only)
-        self.graph: Graph = catalogue.graph
-        self._declared = declared_terms(catalogue)
+        self.engine: Engine = open_engine(self.root, engine=engine, store=store, endpoint=endpoint,
+                                          include=include, asserted_only=asserted_only)
+        self._declared = declared_in_ontology(self.root)
         self.queries = _queries.discover(self.root.queries)
+        self._graph: Graph | None = None
+
+    @property
+    def graph(self) -> Graph:
+        """The catalogue as an rdflib Graph (built on first use; the engine answers the queries)."""
+        if self._graph is None:
+            engine_graph = getattr(self.engine, "graph", None)
+            if isinstance(engine_graph, Graph):
+                self._graph = engine_graph
+            else:
+                self._graph = load_for_queries(self.root, asserted_only=self.asserted_only).graph
+        return self._graph
+
+    def close(self) -> None:
+        """Release the engine (an on-disk store's files, connections)."""
+        self.engine.close()
 
     def names(self) -> list[str]:
         """The names of the named queries."""
@@ -51,9 +76,9 @@ class Catalogue:
         """Run the named query; parameters as keywords (``module="amw/intake"``)."""
         query = _queries.lookup(self.queries, name)
         check_query(query.text, str(query.path), self._declared)
-        bindings = _queries.bind(query, {k: _parameter_text(k, v) for k, v in params.items()}, self.graph)
-        return run_sparql(self.graph, query.text, bindings, source=str(query.path),
-                          timeout=check_timeout(self.timeout, "timeout"), allow_service=self.allow_service)
+        bindings = _queries.bind(query, {k: _parameter_text(k, v) for k, v in params.items()}, self.engine)
+        return self.engine.run(query.text, bindings, source=str(query.path),
+                               timeout=check_timeout(self.timeout, "timeout"), allow_service=self.allow_service)
 
     def query(self, name: str, **params) -> list[dict]:
         """The rows of the named query as dicts of Python values (str, int, ...)."""
@@ -78,8 +103,8 @@ class Catalogue:
     def _run_adhoc(self, text: str) -> Rows:
         if isinstance(text, str):
             check_query(text, "sparql", self._declared)
-        return run_sparql(self.graph, text, source="sparql", timeout=check_timeout(self.timeout, "timeout"),
-                          allow_service=self.allow_service)
+        return self.engine.run(text, source="sparql", timeout=check_timeout(self.timeout, "timeout"),
+                               allow_service=self.allow_service)
 
     def dataframe(self, name: str, **params):
         """The rows of the named query as a pandas DataFrame (pandas must be installed)."""
