@@ -17,6 +17,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from modgraph.paths import find_root
 
     timeout = _reason_timeout(args)  # a bad --timeout is an error before any work
+    max_per_rule = _max_per_rule(args.max_per_rule)
+    included = validate.list_included(getattr(args, "include", None) or [])  # a bad folder: before any work
     root = find_root(args.root)
     catalogue = load(root, alignments=False)  # the alignments are neither checked nor reasoned over
     problems = validate.file_problems(catalogue)
@@ -36,6 +38,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             status = 2
         else:
             print(reason.render(result))
+            if included is not None:  # HermiT over 10^6 triples is not an option; synth ships its inferences
+                print(f"reasoner: the catalogue only; the {len(included.files):,} included file(s) are not reasoned "
+                      "over (their inferred/ files are validated as given)")
             if not result.consistent:
                 status = 1
             else:
@@ -45,9 +50,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                     print(f"{root.relative(root.inferred)}: {stale} (it does not match ontology/ and data/): "
                           "run `modgraph reason`")
                     status = 1
-    report = validate.run(catalogue, root.shapes, lang=args.lang, inferred=inferred, problems=problems)
-    print(validate.render(report, catalogue))
+    report = validate.run(catalogue, root.shapes, lang=args.lang, inferred=inferred, problems=problems,
+                          engine=args.shacl_engine, included=included)
+    if report.engine != "pyshacl" or included is not None:
+        print(f"shapes: run by {report.engine} (--shacl-engine {args.shacl_engine})")
+    print(validate.render(report, catalogue, max_per_rule=max_per_rule))
     return status or (0 if report.conforms else 1)
+
+
+def _max_per_rule(value: str) -> int:
+    """--max-per-rule as a whole number >= 0; anything else is an InputError naming the option."""
+    if not value.isdigit():
+        raise InputError(f"a whole number of 0 or more is needed, not {value[:60]!r}", "--max-per-rule")
+    return int(value)
 
 
 def _cmd_reason(args: argparse.Namespace) -> int:
@@ -229,7 +244,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     options = _query_options(args)
     values = _parse_params(args.param)
     root = find_root(args.root)
-    query = queries.lookup(queries.discover(root.queries), args.name)
+    query = queries.find(root.queries, args.name)
     _check_terms(root, query.text, str(query.path))
     with _open_engine(args, root) as engine:
         bindings = queries.bind(query, values, engine)
@@ -294,12 +309,10 @@ def _add_engine_options(p: argparse.ArgumentParser, *, top: bool = False) -> Non
     A subcommand's copies default to SUPPRESS, so ``modgraph --store DIR query X`` and
     ``modgraph query X --store DIR`` mean the same.
     """
-    from modgraph.engines import BACKENDS
-
     def default(value):
         return value if top else argparse.SUPPRESS
 
-    p.add_argument("--engine", choices=BACKENDS, default=default("oxigraph"),
+    p.add_argument("--engine", choices=("oxigraph", "rdflib"), default=default("oxigraph"),
                    help="the SPARQL engine for the catalogue: oxigraph (default, in memory) or rdflib")
     p.add_argument("--store", metavar="DIR", default=default(None),
                    help="answer from the on-disk Oxigraph store in DIR (made by `modgraph load --store DIR`; "
@@ -324,6 +337,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check the catalogue: OWL consistency and the SHACL shapes")
     p.add_argument("--lang", choices=["en", "nl"], default="en", help="language of the messages")
     p.add_argument("--no-reason", action="store_true", help="skip the OWL reasoner (shapes only)")
+    p.add_argument("--shacl-engine", choices=["auto", "pyshacl", "rudof", "jena"], default="auto",
+                   help="the SHACL engine: auto (default) is pyshacl for the catalogue alone, Jena SHACL "
+                        "(else rudof) with --include data or above 20,000 triples")
+    p.add_argument("--max-per-rule", default="20", metavar="N",
+                   help="list at most N findings per rule, count the rest (default 20; 0 lists all)")
     _add_reason_timeout(p)
     p.set_defaults(func=_cmd_validate)
 

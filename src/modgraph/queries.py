@@ -143,6 +143,16 @@ def discover(folder: Path) -> dict[str, NamedQuery]:
     return queries
 
 
+def find(folder: Path, name: str) -> NamedQuery:
+    """The named query ``name`` under ``folder``: its file read directly when the name is a plain
+    file name (a command needs one query, not all), else as :func:`lookup` finds it in all of them."""
+    if re.fullmatch(r"(?:qc/)?[A-Za-z0-9][A-Za-z0-9_-]{0,200}", name or ""):
+        path = folder / f"{name}.rq"
+        if path.is_file():
+            return load_query(path)
+    return lookup(discover(folder), name)
+
+
 def lookup(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
     """The query called ``name``; an unknown name is an InputError listing the close names."""
     if not isinstance(name, str):

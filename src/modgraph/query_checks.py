@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import re
 
-from pyparsing import ParseException, ParseResults
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-
 from modgraph.errors import InputError
 from modgraph.limits import MAX_QUERY_NESTING
 
@@ -75,6 +71,9 @@ def parse_checked(text: str, source: str = "query", *, allow_service: bool = Fal
     if deepest > MAX_QUERY_NESTING:
         raise InputError(f"the query nests brackets {deepest} levels deep (line {line}); "
                          f"the limit is {MAX_QUERY_NESTING}", source)
+    from pyparsing import ParseException  # rdflib's SPARQL parser: imported when used (it is slow to import)
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         tree = parseQuery(text)
     except ParseException as exc:
@@ -91,6 +90,9 @@ def parse_checked(text: str, source: str = "query", *, allow_service: bool = Fal
 
 
 def _uses_service(node) -> bool:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         return node.name == "ServiceGraphPattern" or any(_uses_service(v) for v in node.values())
     if isinstance(node, (ParseResults, list, tuple)):

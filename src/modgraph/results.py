@@ -14,7 +14,6 @@ import json
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.plugins.sparql.algebra import translateQuery
 
 from modgraph.errors import InputError
 from modgraph.limits import DEFAULT_QUERY_TIMEOUT, run_bounded
@@ -63,6 +62,8 @@ def run_sparql(graph: Graph, text: str, bindings: dict | None = None, *, source:
 def _evaluate(graph: Graph, text: str, bindings: dict, source: str, allow_service: bool, fmt: str | None):
     """In the worker: check and parse the query, then the complete answer (rdflib evaluates while the
     result is read, so read it all here)."""
+    from rdflib.plugins.sparql.algebra import translateQuery  # imported here: seconds of CPU for every CLI start
+
     tree, form = parse_checked(text, source, allow_service=allow_service)
     if fmt is not None:
         check_format(form, fmt)

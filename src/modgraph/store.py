@@ -61,8 +61,8 @@ def ensure_store(location: str | os.PathLike, sources: QuerySources, *,
             return StoreState(location, int(manifest.get("triples", 0)), built=False,
                               seconds=time.monotonic() - started)
         reason = "built" if manifest is None else "rebuilt: its sources changed"
-        if manifest is not None and notify:
-            notify(f"the store {location} is out of date with its sources: rebuilding it")
+        if manifest is not None:
+            (notify or _notify_stderr)(f"the store {location} is out of date with its sources: rebuilding it")
         triples = _build(location, sources, digests, inputs)
         return StoreState(location, triples, built=True, seconds=time.monotonic() - started, reason=reason)
     finally:
