@@ -18,7 +18,7 @@ from rdflib.namespace import XSD
 from conftest import REPO
 from modgraph.api import Catalogue
 from modgraph.errors import InputError
-from modgraph.limits import WorkerCrashed, WorkTimeout, check_timeout, run_bounded
+from modgraph.limits import PersistentWorker, WorkerCrashed, WorkTimeout, check_timeout, run_bounded
 from modgraph.results import run_sparql
 
 # Every triple three times over: 10^11 combinations on the catalogue, so it never finishes by itself.
@@ -47,12 +47,23 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def test_runaway_query_stops_within_the_timeout_plus_a_second_and_the_next_query_answers(cat):
+def _on_rdflib(cat, text, timeout, source="query"):
+    return run_sparql(cat.graph, text, timeout=timeout, source=source)
+
+
+def _on_oxigraph(cat, text, timeout, source="query"):
+    return cat.engine.run(text, timeout=timeout, source=source)
+
+
+@pytest.mark.parametrize("run", [_on_rdflib, _on_oxigraph], ids=["rdflib", "oxigraph"])
+def test_runaway_query_stops_within_the_timeout_plus_a_second_and_the_next_query_answers(cat, run):
+    cat.graph  # noqa: B018 - the rdflib graph is built on first use: not inside the timed call
+    cat.engine.close()  # the oxigraph engine's worker, if any, is started by the runaway query itself
     # Servers and workers that other tests' session fixtures keep running are not this query's.
     already_running = set(_children(os.getpid()))
     started = time.monotonic()
     with pytest.raises(WorkTimeout) as caught:
-        run_sparql(cat.graph, RUNAWAY, timeout=2, source="runaway.rq")
+        run(cat, RUNAWAY, 2, "runaway.rq")
     elapsed = time.monotonic() - started
     assert 2 <= elapsed < 3, elapsed
     assert str(caught.value).startswith("runaway.rq: the query did not finish within 2 s")
@@ -64,7 +75,7 @@ def test_runaway_query_stops_within_the_timeout_plus_a_second_and_the_next_query
     assert os.times().children_user + os.times().children_system - children_before < 0.05
     assert not [p for p in _children(os.getpid()) if p not in already_running and _alive(p)], \
         "a worker process is still running"
-    rows = run_sparql(cat.graph, COUNT_MODULES, timeout=10).rows
+    rows = run(cat, COUNT_MODULES, 10).rows
     assert rows == [{"n": Literal(MODULES_IN_BOTH_DOCUMENTS, datatype=XSD.integer)}]
 
 
@@ -179,3 +190,52 @@ def test_a_query_that_fails_while_its_results_are_read_is_one_error(cat):
     assert str(caught.value).startswith("graph.rq: the query failed: ")
     assert "\n" not in str(caught.value)
 
+
+
+def _pid(state) -> int:
+    return os.getpid()
+
+
+def _fail(state) -> None:
+    os._exit(3)  # the worker dies without an answer
+
+
+def _spin_forever(state) -> None:
+    while True:
+        sum(range(10**6))
+
+
+def test_persistent_worker_is_reused_replaced_after_a_timeout_and_stopped_on_close():
+    worker = PersistentWorker(state=None)
+    try:
+        first = worker.call(_pid, timeout=10, what="pid")
+        assert worker.call(_pid, timeout=10, what="pid") == first != os.getpid()
+        with pytest.raises(WorkTimeout):
+            worker.call(_spin_forever, timeout=1, what="the spin")
+        assert not _alive(first)
+        second = worker.call(_pid, timeout=10, what="pid")
+        assert second != first
+        with pytest.raises(WorkerCrashed):
+            worker.call(_fail, timeout=10, what="the failing call")
+        assert worker.call(_pid, timeout=10, what="pid") not in (first, second)
+    finally:
+        worker.close()
+    assert not [p for p in _children(os.getpid()) if p in (first, second) and _alive(p)]
+
+
+def test_ctrl_c_while_the_persistent_worker_runs_kills_it():
+    worker = PersistentWorker(state=None)
+    pid = worker.call(_pid, timeout=10, what="pid")
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            worker.call(_spin_forever, timeout=30, what="the spin")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not _alive(pid)

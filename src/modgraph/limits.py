@@ -113,6 +113,11 @@ def run_bounded(fn: Callable, /, *args, timeout: float | None, what: str, where:
         _stop(pid)
     if not data:
         raise WorkerCrashed(f"{what}: the worker process ended without an answer")
+    return _outcome(data, what)
+
+
+def _outcome(data: bytes, what: str):
+    """The worker's pickled outcome: its result, or the InputError (or crash) it raised, raised here."""
     payload = pickle.loads(data)
     if payload[0] == "ok":
         return payload[1]
@@ -138,21 +143,158 @@ def _worker(read_fd: int, write_fd: int, mask: set, fn: Callable, args: tuple, k
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        try:
-            payload = ("ok", fn(*args, **kwargs))
-        except InputError as exc:
-            payload = ("input", type(exc), exc.message, exc.location, exc.exit_code)
-        except BaseException:  # noqa: BLE001 - handed to the caller as text
-            payload = ("crash", traceback.format_exc())
-        try:
-            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # noqa: BLE001 - an unpicklable result is a bug; say so
-            data = pickle.dumps(("crash", traceback.format_exc()))
-        view = memoryview(data)
-        while view:
-            view = view[os.write(write_fd, view):]
+        _write_all(write_fd, _outcome_bytes(fn, args, kwargs))
     finally:
         os._exit(0)
+
+
+def _outcome_bytes(fn: Callable, args: tuple, kwargs: dict) -> bytes:
+    """``fn(*args, **kwargs)`` or the error it raised, pickled for the caller."""
+    try:
+        payload = ("ok", fn(*args, **kwargs))
+    except InputError as exc:
+        payload = ("input", type(exc), exc.message, exc.location, exc.exit_code)
+    except BaseException:  # noqa: BLE001 - handed to the caller as text
+        payload = ("crash", traceback.format_exc())
+    try:
+        return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - an unpicklable result is a bug; say so
+        return pickle.dumps(("crash", traceback.format_exc()))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+class PersistentWorker:
+    """A forked worker that keeps what the parent had loaded and runs calls one after another.
+
+    :func:`run_bounded` forks once per call: safe, but the fork costs milliseconds, as much as a
+    named query on pyoxigraph. This worker is forked on the first call and reused; a call that
+    overruns its time limit kills it (and its process group) as run_bounded does, and the next call
+    forks a fresh one from the parent's state. ``fn`` must be a module-level function: it is sent
+    by reference and called as ``fn(state, *args)``, where ``state`` is the object given here (the
+    worker's copy of it). The worker ends when the parent closes it or exits.
+    """
+
+    def __init__(self, state) -> None:
+        self.state = state
+        self._pid: int | None = None
+        self._to_worker = self._from_worker = -1
+
+    def call(self, fn: Callable, /, *args, timeout: float | None, what: str, where: str | None = None):
+        """``fn(state, *args)`` in the worker, stopped after ``timeout`` seconds (see :func:`run_bounded`)."""
+        if not hasattr(os, "fork"):
+            return fn(self.state, *args)
+        if self._pid is None:
+            self._start()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        request = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            _write_all(self._to_worker, len(request).to_bytes(8, "big") + request)
+            data = _read_exactly(self._from_worker, 8, deadline)
+            if data is not None and len(data) == 8:
+                size = int.from_bytes(data, "big")
+                data = _read_exactly(self._from_worker, size, deadline)
+                if data is not None and len(data) < size:
+                    data = b""  # the worker died in the middle of its answer
+            elif data is not None:
+                data = b""
+        except BaseException:  # Ctrl-C, SIGTERM, a broken pipe: the worker's state is unknown
+            self.close()
+            raise
+        if data is None:
+            self.close()
+            raise WorkTimeout(f"{what} did not finish within {timeout:g} s and was stopped "
+                              "(raise the limit with --timeout SECONDS)", where)
+        if not data:
+            self.close()
+            raise WorkerCrashed(f"{what}: the worker process ended without an answer")
+        return _outcome(data, what)
+
+    def close(self) -> None:
+        """Stop the worker (idempotent); the next call starts a new one."""
+        if self._pid is None:
+            return
+        for fd in (self._to_worker, self._from_worker):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        _stop(self._pid)
+        self._pid = None
+
+    def _start(self) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        request_read, request_write = os.pipe()
+        reply_read, reply_write = os.pipe()
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            pid = os.fork()
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            for fd in (request_read, request_write, reply_read, reply_write):
+                os.close(fd)
+            raise
+        if pid == 0:
+            os.close(request_write)
+            os.close(reply_read)
+            self._serve(request_read, reply_write, blocked)
+        os.close(request_read)
+        os.close(reply_write)
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            pass
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        self._pid, self._to_worker, self._from_worker = pid, request_write, reply_read
+
+    def _serve(self, requests: int, replies: int, mask: set) -> None:
+        """In the worker: answer requests until the parent closes the pipe; never returns."""
+        try:
+            try:
+                os.setpgid(0, 0)
+            except OSError:
+                pass
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            while True:
+                header = _read_exactly(requests, 8, None)
+                if not header or len(header) < 8:
+                    break
+                fn, args = pickle.loads(_read_exactly(requests, int.from_bytes(header, "big"), None))
+                reply = _outcome_bytes(fn, (self.state, *args), {})
+                _write_all(replies, len(reply).to_bytes(8, "big") + reply)
+        finally:
+            os._exit(0)
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - at interpreter exit anything may be gone already
+            pass
+
+
+def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
+    """``size`` bytes from ``fd``; fewer when it closes first (b"" at once), None when ``deadline`` passes."""
+    chunks, have = [], 0
+    while have < size:
+        wait = None if deadline is None else deadline - time.monotonic()
+        if wait is not None and wait <= 0:
+            return None
+        ready, _, _ = select.select([fd], [], [], wait)
+        if not ready:
+            return None
+        chunk = os.read(fd, min(size - have, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        have += len(chunk)
+    return b"".join(chunks)
 
 
 def _read_until_eof(fd: int, deadline: float | None) -> bytes | None:

@@ -7,6 +7,7 @@ in the parse tree, so the word in a string, a comment or an IRI does not count.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from modgraph.errors import InputError
@@ -118,6 +119,14 @@ _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 
 
 def precheck(text: str, source: str = "query", *, allow_service: bool = False) -> str:
+    """The checks of :func:`check_query` that need no parser; return the query form (see :func:`_prechecked`)."""
+    if not isinstance(text, str):
+        raise InputError(f"the query must be a text, not {type(text).__name__}", source)
+    return _prechecked(text, source, allow_service)
+
+
+@functools.lru_cache(maxsize=256)  # a named query is checked once per process, not once per run
+def _prechecked(text: str, source: str, allow_service: bool) -> str:
     """The checks of :func:`check_query` that need no parser; return the query form.
 
     For engines that parse the query themselves (pyoxigraph, a remote endpoint): not a text, empty,
@@ -127,8 +136,6 @@ def precheck(text: str, source: str = "query", *, allow_service: bool = False) -
     """
     from modgraph.tokens import iter_tokens
 
-    if not isinstance(text, str):
-        raise InputError(f"the query must be a text, not {type(text).__name__}", source)
     if not text.strip():
         raise InputError("the query is empty", source)
     deepest, line = nesting_depth(text)

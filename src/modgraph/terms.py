@@ -9,6 +9,7 @@ is reported with its file, line and column and the closest declared term.
 from __future__ import annotations
 
 import difflib
+import functools
 
 from rdflib import RDF, URIRef
 
@@ -69,12 +70,17 @@ def vocabulary_problems(catalogue: Catalogue) -> list[Problem]:
     return problems
 
 
+@functools.lru_cache(maxsize=256)  # the same named query is checked again on every run
+def _query_terms(text: str) -> tuple[TermUse, ...]:
+    return tuple(scan(text).terms)
+
+
 def check_query(text: str, source: str, declared: set[str]) -> None:
     """Refuse a query that uses an undeclared mg: term (InputError naming ``source``:line:column).
 
     A query with a syntax error is left alone: running it reports the syntax error, which comes first.
     """
-    unknown = _unknown(scan(text).terms, declared)
+    unknown = _unknown(_query_terms(text), declared)
     if not unknown:
         return
     from rdflib.plugins.sparql.parser import parseQuery

@@ -17,9 +17,10 @@ quote forms) and IRIs, so a brace inside them is never taken for structure.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
@@ -85,7 +86,6 @@ class _Group:
 
     insert_at: int            # just after the brace
     scope: tuple[int, int]    # the span whose variables are bound here
-    variables: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -115,15 +115,11 @@ def bind_values(text: str, bindings: Mapping | None) -> str:
         if not _VARIABLE.match(name):
             raise InputError(f"'{shown(name)}' is not a SPARQL variable name", "parameter")
         values[name] = nt_term(term, f"parameter {name}")
-    tokens = list(_tokens(text))
-    used = {value[1:] for kind, value, _, _ in tokens if kind == "var"} & set(values)
+    variables, groups, short_construct = _structure(text)
+    used = variables & set(values)
     if not used:
         return text
-    groups, short_construct = _groups(tokens, len(text))
-    for group in groups:
-        start, end = group.scope
-        group.variables = {value[1:] for kind, value, s, _ in tokens if kind == "var" and start <= s < end} & used
-    inserts = [(g.insert_at, _values_block(sorted(g.variables), values)) for g in groups if g.variables]
+    inserts = [(at, _values_block(sorted(names & used), values)) for at, names in groups if names & used]
     out, position = [], 0
     for at, block in sorted(inserts):
         out.append(text[position:at])
@@ -133,6 +129,20 @@ def bind_values(text: str, bindings: Mapping | None) -> str:
     if short_construct:
         out.append(f"\n{_values_block(sorted(used), values)}\n")
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _structure(text: str) -> tuple[frozenset, tuple, bool]:
+    """The variables of a query text, its groups as (insert offset, variables in scope), and whether it
+    is the short CONSTRUCT WHERE form; cached, as the same named query is bound again and again."""
+    tokens = list(_tokens(text))
+    groups, short_construct = _groups(tokens, len(text))
+    scoped = []
+    for group in groups:
+        start, end = group.scope
+        scoped.append((group.insert_at,
+                       frozenset(value[1:] for kind, value, s, _ in tokens if kind == "var" and start <= s < end)))
+    return frozenset(value[1:] for kind, value, _, _ in tokens if kind == "var"), tuple(scoped), short_construct
 
 
 def _values_block(variables: list[str], values: dict[str, str]) -> str:

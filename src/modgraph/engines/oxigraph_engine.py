@@ -4,10 +4,11 @@ pyoxigraph parses the catalogue's Turtle in milliseconds and answers the named q
 of magnitude faster than rdflib's engine. Parameters are bound as for a remote endpoint, as inline
 ``VALUES`` blocks of escaped terms (:mod:`modgraph.engines.binding`): pyoxigraph's own
 ``substitutions`` refuse a variable the SELECT does not project, and one way of binding for the
-local and the remote backends gives the same rows by construction. A query runs in a forked worker stopped after its timeout
-(:func:`modgraph.limits.run_bounded`; pyoxigraph cannot be interrupted otherwise); the worker
-reads an in-memory store copy-on-write, and an on-disk store through the read-only handle the
-parent opened.
+local and the remote backends gives the same rows by construction. A query runs in a forked worker that is stopped after the query's timeout
+(pyoxigraph cannot be interrupted otherwise) and reused between queries
+(:class:`modgraph.limits.PersistentWorker`: a fork per query would cost as much as the query); the
+worker reads an in-memory store copy-on-write, and an on-disk store through the read-only handle
+the parent opened.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from modgraph.engines.base import Bindings, Engine
 from modgraph.engines.binding import bind_values
 from modgraph.engines.convert import to_rdflib
 from modgraph.errors import InputError
-from modgraph.limits import DEFAULT_QUERY_TIMEOUT, run_bounded
+from modgraph.limits import DEFAULT_QUERY_TIMEOUT, PersistentWorker
 from modgraph.namespaces import PREFIXES
 from modgraph.query_checks import FORMATS, check_format, precheck
 from modgraph.results import Rows
@@ -38,6 +39,7 @@ class OxigraphEngine(Engine):
     def __init__(self, store: ox.Store, *, location: Path | None = None) -> None:
         self.store = store
         self.location = location  # the on-disk store's folder, or None in memory
+        self._worker = PersistentWorker(store)
 
     def run(self, text: str, bindings: Bindings | None = None, *, source: str = "query",
             timeout: float | None = DEFAULT_QUERY_TIMEOUT, allow_service: bool = False,
@@ -49,7 +51,7 @@ class OxigraphEngine(Engine):
         if timeout is None:  # no limit asked for: no worker process
             answer = evaluate(self.store, text, source)
         else:
-            answer = run_bounded(evaluate, self.store, text, source, timeout=timeout, what="the query", where=source)
+            answer = self._worker.call(evaluate, text, source, timeout=timeout, what="the query", where=source)
         if isinstance(answer, list):  # CONSTRUCT or DESCRIBE
             graph = Graph()
             for prefix, namespace in PREFIXES.items():
@@ -63,7 +65,7 @@ class OxigraphEngine(Engine):
         return len(self.store)
 
     def close(self) -> None:
-        self.store = None
+        self._worker.close()
 
 
 def evaluate(store: ox.Store, text: str, source: str):
