@@ -11,7 +11,7 @@ from modgraph.errors import InputError
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from modgraph import reason, validate
+    from modgraph import reason, shacl_engines, validate
     from modgraph.catalogue import load
     from modgraph.inferred import inputs_sha256, staleness
     from modgraph.paths import find_root
@@ -19,6 +19,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     timeout = _reason_timeout(args)  # a bad --timeout is an error before any work
     max_per_rule = _max_per_rule(args.max_per_rule)
     included = validate.list_included(getattr(args, "include", None) or [])  # a bad folder: before any work
+    shacl_engines.choose(args.shacl_engine, 0, included=included is not None)  # an engine that cannot run, too
     root = find_root(args.root)
     catalogue = load(root, alignments=False)  # the alignments are neither checked nor reasoned over
     problems = validate.file_problems(catalogue)
