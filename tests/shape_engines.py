@@ -10,6 +10,10 @@ The engines (tests/test_shape_engines.py compares them):
 - ``jena``: Jena SHACL 4.5 of Debian's ``libapache-jena-java`` through ``scripts/jena-shacl``, on the
   same N-Triples files (one JVM per run: :func:`start_jena` lets the caller work meanwhile).
 
+rudof runs and both engines' reports are read by :mod:`modgraph.shacl_engines`, as
+`modgraph validate --shacl-engine rudof|jena` does; each Outcome keeps its report graph, so the
+findings modgraph prints can be compared too.
+
 Every engine's report is a SHACL validation report graph; :func:`outcome_of_report` reduces it to
 what every engine gives: the top-level results (focus node, source shape, severity, constraint
 component, path, value) and the messages per source shape. A blank node has no name two engines
@@ -23,12 +27,15 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+import pyoxigraph as ox
 from pyshacl import validate as pyshacl_validate
 from rdflib import BNode, Graph, Literal, Namespace
+
+from modgraph import shacl_engines
 
 REPO = Path(__file__).resolve().parents[1]
 JENA_SHACL = REPO / "scripts" / "jena-shacl"
@@ -54,6 +61,7 @@ class Outcome:
 
     results: tuple[Result, ...]                       # sorted, duplicates kept
     messages: dict[str, frozenset[tuple[str, str]]]   # source shape -> {(language, text)}
+    report: Graph | None = field(default=None, compare=False, repr=False)  # the engine's report graph
 
     @property
     def violations(self) -> list[Result]:
@@ -91,7 +99,7 @@ def outcome_of_report(report: Graph) -> Outcome:
         results.append(result)
         texts = {(m.language or "", str(m)) for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)}
         messages[result.shape] = messages.get(result.shape, frozenset()) | texts
-    return Outcome(results=tuple(sorted(results)), messages=messages)
+    return Outcome(results=tuple(sorted(results)), messages=messages, report=report)
 
 
 def to_ntriples(graph: Graph, path: Path) -> Path:
@@ -136,15 +144,8 @@ def pyrudof_missing() -> str | None:
 
 
 def pyrudof_ntriples(data_nt: Path, shapes_nt: Path) -> Outcome:
-    """rudof's native SHACL engine on N-Triples data and shapes, read strictly."""
-    import pyrudof
-
-    rudof = pyrudof.Rudof(pyrudof.RudofConfig())
-    rudof.read_data(str(data_nt), format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
-    rudof.read_shacl(str(shapes_nt), format=pyrudof.ShaclFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
-    rudof.validate_shacl(mode=pyrudof.ShaclValidationMode.Native)
-    text = rudof.serialize_shacl_validation_results(format=pyrudof.ResultShaclValidationFormat.Turtle)
-    return outcome_of_report(Graph().parse(data=text, format="turtle"))
+    """rudof's native SHACL engine on N-Triples data and shapes, read strictly (as `modgraph validate` runs it)."""
+    return outcome_of_report(shacl_engines.run_rudof(data_nt, shapes_nt, shapes_nt))
 
 
 # ---------------------------------------------------------------- Jena
@@ -176,7 +177,7 @@ def finish_jena(process: subprocess.Popen, timeout: int = 600) -> Outcome:
         raise
     if process.returncode != 0 or "ValidationReport" not in out:
         raise RuntimeError(f"Jena SHACL failed (exit {process.returncode}) on {process.args[-1]}:\n{err[-3000:]}")
-    return outcome_of_report(Graph().parse(data=out, format="turtle"))
+    return outcome_of_report(shacl_engines.report_graph(out.encode("utf-8"), ox.RdfFormat.TURTLE))
 
 
 def jena_ntriples(data_nt: Path, shapes_nt: Path) -> Outcome:

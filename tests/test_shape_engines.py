@@ -41,12 +41,13 @@ import os
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 import shape_engines as engines
 from conftest import INVALID, REPO, SH, VALID, expand, expected_shapes, fixture_id, short
 from modgraph import catalogue as catalogue_mod
 from modgraph import validate
+from modgraph.namespaces import PREFIXES
 from modgraph.paths import CatalogueRoot
 
 pytestmark = pytest.mark.slow
@@ -211,6 +212,37 @@ def test_engines_agree_on_fixture(engine_fixture: Path, engine_outcomes):
             f"{name}: {engine} fires {sorted(map(short, outcome.shapes))}, not {sorted(map(short, expected))}"
             f"\n{_describe(outcomes)}"
         )
+
+
+def _printed(finding: validate.Finding) -> tuple:
+    """A finding as `modgraph validate` prints it: a blank node is "[]" whatever its id in a report."""
+    def name(term):
+        return "[]" if isinstance(term, BNode) else str(term)
+    return (finding.severity, name(finding.owner), name(finding.focus), finding.path, finding.message, finding.value,
+            finding.shape)
+
+
+@pytest.mark.parametrize("engine_fixture", FIXTURES, ids=fixture_id)
+def test_modgraph_prints_the_same_findings_whatever_the_engine(engine_fixture: Path, engine_outcomes):
+    """`modgraph validate --shacl-engine pyshacl|rudof|jena` reads each engine's report into the same findings.
+
+    :func:`modgraph.validate.report_findings` on each engine's report of the fixture: the same
+    severity, module, focus node, field (a path as the shape declares it), message in nl and en
+    (from the shapes graph: pyrudof leaves the shape's message out), value and rule.
+    """
+    outcomes = engine_outcomes[engine_fixture]
+    shapes = catalogue_mod.parse_turtle(REPO / "ontology" / "shapes.ttl")
+    prefixes = Graph()
+    for prefix, namespace in PREFIXES.items():
+        prefixes.bind(prefix, namespace, override=True)
+    modules = set(catalogue_mod.parse_turtle(engine_fixture).subjects(RDF.type, validate.MODULE))
+    for lang in ("nl", "en"):
+        printed = {name: sorted(_printed(f) for f in validate.report_findings(outcome.report, shapes, prefixes, modules, lang))
+                   for name, outcome in outcomes.items()}
+        for name, findings in printed.items():
+            assert findings == printed["pyshacl-ntriples"], f"{engine_fixture.name} ({lang}): {name} differs"
+        if engine_fixture.parent == INVALID:
+            assert printed["jena"] and all(message != "(no message)" for _, _, _, _, message, _, _ in printed["jena"])
 
 
 @pytest.mark.parametrize("engine_fixture", sorted(INVALID.glob("*.ttl")), ids=fixture_id)
