@@ -4,16 +4,16 @@ The triples (the catalogue as queries see it, and any included files) are loaded
 staging graph (``urn:modgraph:staging:UUID``) with the SPARQL 1.1 Graph Store Protocol (PUT, then
 POST for further chunks) where the server has it, else with SPARQL Update ``INSERT DATA`` in chunks.
 The staging graph's triple count is checked against what was sent; then one update request
-``MOVE <staging> TO <live>`` replaces the live graph. MOVE is one operation of one request, run as
-one transaction by the Oxigraph server and Virtuoso: a reader sees the old catalogue or the new one,
-never a mix (measured: docs/remote.md). A failure at any step (or Ctrl-C) drops the staging graph
+``MOVE <staging> TO <live>`` replaces the live graph, in one transaction: a reader sees the old
+catalogue or the new one, never a mix (measured: docs/remote.md). Virtuoso's MOVE commits row by row,
+so there the switch is DELETE and INSERT in one logged transaction (:meth:`Target.switch`). A failure at any step (or Ctrl-C) drops the staging graph
 and leaves the live graph as it was.
 
 Blank nodes are scoped to one request, so every triple that shares a blank node goes in the same
-chunk. Where the server's endpoints are (the Graph Store and update endpoint next to the query
-endpoint) is known for the Oxigraph server (``/query``: ``/store``, ``/update``) and Virtuoso
-(``/sparql``: ``/sparql-graph-crud-auth`` and ``/sparql-auth`` with credentials); elsewhere
-``--update-endpoint`` names the update endpoint and SPARQL Update is used.
+chunk. Where the server's endpoints are is known for the Oxigraph server (``/query``, ``/store``,
+``/update`` side by side) and Virtuoso (``/sparql-graph-crud-auth`` and ``/sparql-auth`` with
+credentials), recognised by their HTTP Server header; elsewhere ``--update-endpoint`` names the
+update endpoint and SPARQL Update is used.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph
 
-from modgraph.engines.binding import nt_term
+from modgraph.engines.binding import iri_term, nt_term
 from modgraph.engines.remote import HttpClient, RemoteEngine, check_url
 from modgraph.errors import InputError
 from modgraph.limits import shown
@@ -35,7 +35,7 @@ from modgraph.limits import shown
 DEFAULT_GRAPH = "https://w3id.org/modgraph/graph/catalogue"
 STAGING_PREFIX = "urn:modgraph:staging:"
 DEFAULT_PUBLISH_TIMEOUT = 600.0  # seconds per request
-GSP_CHUNK = 100_000              # triples per Graph Store request
+GSP_CHUNK = 10_000               # triples per Graph Store request (Virtuoso: a 100,000-triple PUT took minutes)
 UPDATE_CHUNK = 1_000             # triples per INSERT request (Virtuoso: at most 10,000 lines of generated SQL)
 
 
@@ -57,32 +57,46 @@ class Target:
     query: str
     update: str
     store: str | None
+    virtuoso: bool = False
+
+    def switch(self, staging: str, live: str) -> str:
+        """The one update request that replaces ``live`` by ``staging``.
+
+        SPARQL 1.1 ``MOVE``, except on Virtuoso, whose MOVE commits row by row (a reader saw counts
+        between the old and the new one): there the live graph's triples are deleted and the staging
+        graph's inserted by DELETE and INSERT in one logged transaction."""
+        if not self.virtuoso:
+            return f"MOVE SILENT <{staging}> TO <{live}>"
+        return (f"DEFINE sql:log-enable 1 DELETE WHERE {{ GRAPH <{live}> {{ ?s ?p ?o }} }} ; "
+                f"INSERT {{ GRAPH <{live}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }} }} ; "
+                f"DROP SILENT GRAPH <{staging}>")
 
 
-def target(endpoint: str, *, update_endpoint: str | None = None, authenticated: bool = False,
+def target(endpoint: str, server: str = "", *, update_endpoint: str | None = None, authenticated: bool = False,
            method: str = "auto") -> Target:
-    """The endpoints to use: the Oxigraph server's and Virtuoso's layouts are known; else
-    ``update_endpoint`` (or the query endpoint itself) and SPARQL Update only."""
+    """The endpoints to use, by the software that answers (``server``: its HTTP Server header): the
+    Oxigraph server's and Virtuoso's layouts are known; elsewhere ``update_endpoint`` (or the query
+    endpoint itself) and SPARQL Update only."""
     endpoint = check_url(endpoint)
     update = check_url(update_endpoint, "--update-endpoint") if update_endpoint else None
     parts = urllib.parse.urlsplit(endpoint)
-    path = parts.path.rstrip("/")
 
-    def sibling(name: str) -> str:
-        return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path.rsplit("/", 1)[0] + "/" + name, "", ""))
+    def at(path: str) -> str:
+        return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
     store = None
-    if path.endswith("/query"):          # the Oxigraph server
-        store = sibling("store")
-        update = update or sibling("update")
-    elif path.endswith("/sparql"):       # Virtuoso: the -auth endpoints take Digest credentials
-        store = sibling("sparql-graph-crud-auth" if authenticated else "sparql-graph-crud")
-        update = update or sibling("sparql-auth" if authenticated else "sparql")
+    virtuoso = server.lower().startswith("virtuoso")
+    if server.lower().startswith("oxigraph"):  # /query, /update and /store side by side
+        base = parts.path.rstrip("/").rsplit("/", 1)[0]
+        store, update = at(base + "/store"), update or at(base + "/update")
+    elif virtuoso:                              # the -auth endpoints take Digest credentials
+        store = at("/sparql-graph-crud-auth" if authenticated else "/sparql-graph-crud")
+        update = update or at("/sparql-auth" if authenticated else "/sparql")
     if method == "update":
         store = None
     elif method != "auto":
         raise ValueError(method)
-    return Target(query=endpoint, update=update or endpoint, store=store)
+    return Target(query=endpoint, update=update or endpoint, store=store, virtuoso=virtuoso)
 
 
 def nt_lines(graph: Graph) -> Iterator[tuple[str, list]]:
@@ -167,7 +181,10 @@ def publish(lines: Iterable[tuple[str, list]], endpoint: str, *, update_endpoint
     started = time.monotonic()
     live = nt_term_iri(graph)
     http = HttpClient(user, password)
-    where = target(endpoint, update_endpoint=update_endpoint, authenticated=http.authenticated, method=method)
+    http.request("POST", check_url(endpoint), body=b"query=ASK+%7B%7D", content_type="application/x-www-form-urlencoded",
+                 accept="application/sparql-results+json", timeout=timeout, where="publish")  # which server?
+    where = target(endpoint, http.server, update_endpoint=update_endpoint, authenticated=http.authenticated,
+                   method=method)
     staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
     size = chunk_size or (GSP_CHUNK if where.store else UPDATE_CHUNK)
     reader = RemoteEngine(where.query, user=user, password=password)
@@ -191,7 +208,7 @@ def publish(lines: Iterable[tuple[str, list]], endpoint: str, *, update_endpoint
         if stored != sent:
             raise InputError(f"the server holds {stored} of the {sent} triples sent to the staging graph; "
                              "nothing was published", where.query)
-        _update(http, where.update, f"MOVE SILENT <{staging}> TO <{live}>", timeout)
+        _update(http, where.update, where.switch(staging, live), timeout)
     except BaseException:
         _drop_quietly(http, where.update, staging)
         raise
@@ -202,11 +219,9 @@ def publish(lines: Iterable[tuple[str, list]], endpoint: str, *, update_endpoint
 
 def nt_term_iri(graph: str) -> str:
     """``graph`` as a graph IRI that can be written between < > (an InputError naming --graph if not)."""
-    from rdflib import URIRef
-
     if not isinstance(graph, str) or ":" not in graph:
         raise InputError(f"'{shown(str(graph))}' is not an absolute IRI", "--graph")
-    return nt_term(URIRef(graph), "--graph")[1:-1]
+    return iri_term(graph, "--graph")[1:-1]
 
 
 def _insert(graph: str, body: str) -> str:

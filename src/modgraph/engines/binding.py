@@ -29,7 +29,7 @@ from modgraph.errors import InputError
 from modgraph.limits import shown
 from modgraph.tokens import iter_tokens
 
-__all__ = ["bind_values", "nt_term"]
+__all__ = ["bind_values", "iri_term", "nt_term"]
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _VARIABLE = re.compile(r"^[A-Za-z0-9_\u00b7\u00c0-\ufffd]+$")
@@ -46,7 +46,8 @@ def _escape_char(match: re.Match) -> str:
     return f"\\u{ord(char):04X}"
 
 
-def _iri(value: str, where: str) -> str:
+def iri_term(value: str, where: str) -> str:
+    """``<value>``: an IRI that can be written between < > in a query; else an InputError naming ``where``."""
     bad = _IRI_FORBIDDEN.search(value)
     if bad or not value:
         why = f"it contains {bad.group(0)!r}" if bad else "it is empty"
@@ -63,7 +64,7 @@ def nt_term(term, where: str = "parameter") -> str:
     forbidden character is an InputError naming ``where``.
     """
     if isinstance(term, URIRef):
-        return _iri(str(term), where)
+        return iri_term(str(term), where)
     if isinstance(term, Literal):
         try:
             body = '"' + _NEEDS_ESCAPE.sub(_escape_char, str(term)) + '"'
@@ -72,7 +73,7 @@ def nt_term(term, where: str = "parameter") -> str:
         if term.language:  # rdflib accepts only well-formed language tags
             return f"{body}@{term.language}"
         if term.datatype is not None and term.datatype != XSD.string:
-            return f"{body}^^{_iri(str(term.datatype), where)}"
+            return f"{body}^^{iri_term(str(term.datatype), where)}"
         return body
     if isinstance(term, BNode):
         raise InputError("a blank node cannot be bound for an endpoint (it names nothing outside one document)",

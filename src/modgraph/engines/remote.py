@@ -30,7 +30,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from modgraph.engines.base import Bindings, Engine
-from modgraph.engines.binding import bind_values
+from modgraph.engines.binding import bind_values, iri_term
 from modgraph.errors import InputError
 from modgraph.limits import DEFAULT_QUERY_TIMEOUT, WorkTimeout, shown
 from modgraph.namespaces import PREFIXES
@@ -75,7 +75,9 @@ class HttpClient:
             self._digest = urllib.request.HTTPDigestAuthHandler(self._manager)
             handlers = [self._digest, urllib.request.HTTPBasicAuthHandler(self._manager)]
         self._credentials = (user, password) if user else None
+        self._verified: set[str] = set()  # hosts that accepted the credentials
         self.authenticated = bool(user)
+        self.server = ""  # the Server header of the last answer (which software answers)
         self._opener = urllib.request.build_opener(*handlers)
 
     def request(self, method: str, url: str, *, body: bytes | None = None, content_type: str | None = None,
@@ -100,6 +102,7 @@ class HttpClient:
                 self._authorize(request, _left(deadline, timeout, target))
             with self._opener.open(request, timeout=_left(deadline, timeout, target)) as reply:
                 kind = reply.headers.get("Content-Type", "")
+                self.server = reply.headers.get("Server", "")
                 chunks = []
                 while True:
                     _set_timeout(reply, _left(deadline, timeout, target))
@@ -132,6 +135,15 @@ class HttpClient:
         except urllib.error.HTTPError as exc:
             challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
             exc.close()
+        if challenge and request.host not in self._verified:  # a wrong password fails here, without a body
+            try:
+                with self._opener.open(urllib.request.Request(request.full_url, method="GET"), timeout=timeout):
+                    pass
+            except urllib.error.HTTPError as exc:
+                exc.close()
+                if exc.code in (401, 403):
+                    raise
+            self._verified.add(request.host)
         scheme, _, rest = challenge.partition(" ")
         if scheme.lower() == "digest":
             fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
@@ -241,9 +253,7 @@ class RemoteEngine(Engine):
                  password: str | None = None) -> None:
         self.endpoint = check_url(endpoint)
         if graph is not None:
-            from modgraph.engines.binding import nt_term
-
-            nt_term(URIRef(graph), "--graph")  # an IRI that can be sent
+            iri_term(graph, "--graph")  # an IRI that can be sent
         self.graph = graph
         self._http = HttpClient(user, password)
 
