@@ -6,6 +6,7 @@ so the CPU is free at once and a second query in the same process answers normal
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -115,20 +116,25 @@ def _spin(pid_file: str) -> None:
         sum(range(10**6))
 
 
-def test_ctrl_c_in_the_caller_kills_the_worker(tmp_path):
-    pid_file = tmp_path / "pid"
-
+@contextlib.contextmanager
+def _ctrl_c_after(seconds: float):
+    """A KeyboardInterrupt in this process after ``seconds``, as Ctrl-C gives."""
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        with pytest.raises(KeyboardInterrupt):
-            run_bounded(_spin, str(pid_file), timeout=30, what="the spin")
+        yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_ctrl_c_in_the_caller_kills_the_worker(tmp_path):
+    pid_file = tmp_path / "pid"
+    with _ctrl_c_after(0.5), pytest.raises(KeyboardInterrupt):
+        run_bounded(_spin, str(pid_file), timeout=30, what="the spin")
     assert not _alive(int(pid_file.read_text()))
 
 
@@ -226,16 +232,6 @@ def test_persistent_worker_is_reused_replaced_after_a_timeout_and_stopped_on_clo
 def test_ctrl_c_while_the_persistent_worker_runs_kills_it():
     worker = PersistentWorker(state=None)
     pid = worker.call(_pid, timeout=10, what="pid")
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, 0.5)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            worker.call(_spin_forever, timeout=30, what="the spin")
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    with _ctrl_c_after(0.5), pytest.raises(KeyboardInterrupt):
+        worker.call(_spin_forever, timeout=30, what="the spin")
     assert not _alive(pid)

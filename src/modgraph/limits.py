@@ -135,17 +135,24 @@ def _outcome(data: bytes, what: str):
 def _worker(read_fd: int, write_fd: int, mask: set, fn: Callable, args: tuple, kwargs: dict) -> None:
     try:
         os.close(read_fd)
-        try:
-            os.setpgid(0, 0)
-        except OSError:
-            pass
-        # The caller handles Ctrl-C and SIGTERM for both; the worker dies by SIGKILL.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        _become_worker(mask)
         _write_all(write_fd, _outcome_bytes(fn, args, kwargs))
     finally:
         os._exit(0)
+
+
+def _become_worker(mask: set) -> None:
+    """In a forked worker: a process group of its own, and the signal mask from before the fork.
+
+    The caller handles Ctrl-C and SIGTERM for both; the worker dies by SIGKILL to its group.
+    """
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _outcome_bytes(fn: Callable, args: tuple, kwargs: dict) -> bytes:
@@ -255,13 +262,7 @@ class PersistentWorker:
     def _serve(self, requests: int, replies: int, mask: set) -> None:
         """In the worker: answer requests until the parent closes the pipe; never returns."""
         try:
-            try:
-                os.setpgid(0, 0)
-            except OSError:
-                pass
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            _become_worker(mask)
             while True:
                 header = _read_exactly(requests, 8, None)
                 if not header or len(header) < 8:

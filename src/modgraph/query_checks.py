@@ -66,12 +66,7 @@ def parse_checked(text: str, source: str = "query", *, allow_service: bool = Fal
     """
     if not isinstance(text, str):
         raise InputError(f"the query must be a text, not {type(text).__name__}", source)
-    if not text.strip():
-        raise InputError("the query is empty", source)
-    deepest, line = nesting_depth(text)
-    if deepest > MAX_QUERY_NESTING:
-        raise InputError(f"the query nests brackets {deepest} levels deep (line {line}); "
-                         f"the limit is {MAX_QUERY_NESTING}", source)
+    _check_size(text, source)
     from pyparsing import ParseException  # rdflib's SPARQL parser: imported when used (it is slow to import)
     from rdflib.plugins.sparql.parser import parseQuery
 
@@ -118,6 +113,16 @@ def check_format(form: str, fmt: str) -> None:
 _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 
 
+def _check_size(text: str, source: str) -> None:
+    """Not empty, and not nested deeper than MAX_QUERY_NESTING (parsers recurse per level)."""
+    if not text.strip():
+        raise InputError("the query is empty", source)
+    deepest, line = nesting_depth(text)
+    if deepest > MAX_QUERY_NESTING:
+        raise InputError(f"the query nests brackets {deepest} levels deep (line {line}); "
+                         f"the limit is {MAX_QUERY_NESTING}", source)
+
+
 def precheck(text: str, source: str = "query", *, allow_service: bool = False) -> str:
     """The checks of :func:`check_query` that need no parser; return the query form (see :func:`_prechecked`)."""
     if not isinstance(text, str):
@@ -136,12 +141,7 @@ def _prechecked(text: str, source: str, allow_service: bool) -> str:
     """
     from modgraph.tokens import iter_tokens
 
-    if not text.strip():
-        raise InputError("the query is empty", source)
-    deepest, line = nesting_depth(text)
-    if deepest > MAX_QUERY_NESTING:
-        raise InputError(f"the query nests brackets {deepest} levels deep (line {line}); "
-                         f"the limit is {MAX_QUERY_NESTING}", source)
+    _check_size(text, source)
     form = None
     for kind, value, _ in iter_tokens(text):
         if kind != "word":

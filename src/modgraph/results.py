@@ -50,13 +50,18 @@ def run_sparql(graph: Graph, text: str, bindings: dict | None = None, *, source:
     answer = run_bounded(_evaluate, graph, text, bindings or {}, source, allow_service, fmt, timeout=timeout,
                          what="the query", where=source)
     if isinstance(answer, list):  # CONSTRUCT or DESCRIBE: the triples
-        result = Graph()
-        for prefix, namespace in PREFIXES.items():
-            result.bind(prefix, namespace, override=True)
-        for triple in answer:
-            result.add(triple)
-        return Rows(variables=[], rows=[], graph=result)
+        return graph_rows(answer)
     return answer
+
+
+def graph_rows(triples) -> Rows:
+    """The answer of a CONSTRUCT or DESCRIBE query: ``triples`` as a graph with the catalogue's prefixes."""
+    result = Graph()
+    for prefix, namespace in PREFIXES.items():
+        result.bind(prefix, namespace, override=True)
+    for triple in triples:
+        result.add(triple)
+    return Rows(variables=[], rows=[], graph=result)
 
 
 def _evaluate(graph: Graph, text: str, bindings: dict, source: str, allow_service: bool, fmt: str | None):

@@ -17,7 +17,6 @@ import re
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from modgraph.engines.base import Bindings, Engine
 from modgraph.engines.binding import bind_values
@@ -26,7 +25,7 @@ from modgraph.errors import InputError
 from modgraph.limits import DEFAULT_QUERY_TIMEOUT, PersistentWorker
 from modgraph.namespaces import PREFIXES
 from modgraph.query_checks import FORMATS, check_format, precheck
-from modgraph.results import Rows
+from modgraph.results import Rows, graph_rows
 
 _LOCATION = re.compile(r"^error at (\d+):(\d+): ?(.*)$", re.DOTALL)
 
@@ -52,14 +51,7 @@ class OxigraphEngine(Engine):
             answer = evaluate(self.store, text, source)
         else:
             answer = self._worker.call(evaluate, text, source, timeout=timeout, what="the query", where=source)
-        if isinstance(answer, list):  # CONSTRUCT or DESCRIBE
-            graph = Graph()
-            for prefix, namespace in PREFIXES.items():
-                graph.bind(prefix, namespace, override=True)
-            for triple in answer:
-                graph.add(triple)
-            return Rows(variables=[], rows=[], graph=graph)
-        return answer
+        return graph_rows(answer) if isinstance(answer, list) else answer  # a list: CONSTRUCT or DESCRIBE
 
     def triple_count(self) -> int:
         return len(self.store)
