@@ -47,7 +47,7 @@ def live_count(server, graph: str) -> int:
 
 
 def staging_graphs(server) -> list[str]:
-    rows = RemoteEngine(server.endpoint).run(
+    rows = RemoteEngine(server.endpoint, graph="").run(
         'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "urn:modgraph:staging:")) }',
         timeout=60).rows
     return [str(row["g"]) for row in rows]

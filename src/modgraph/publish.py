@@ -28,11 +28,10 @@ from pathlib import Path
 from rdflib import BNode, Graph
 
 from modgraph.engines.binding import iri_term, nt_term
-from modgraph.engines.remote import HttpClient, RemoteEngine, check_url
+from modgraph.engines.remote import DEFAULT_GRAPH, HttpClient, RemoteEngine, check_url
 from modgraph.errors import InputError
 from modgraph.limits import shown
 
-DEFAULT_GRAPH = "https://w3id.org/modgraph/graph/catalogue"
 STAGING_PREFIX = "urn:modgraph:staging:"
 DEFAULT_PUBLISH_TIMEOUT = 600.0  # seconds per request
 GSP_CHUNK = 10_000               # triples per Graph Store request (Virtuoso: a 100,000-triple PUT took minutes)
@@ -187,7 +186,7 @@ def publish(lines: Iterable[tuple[str, list]], endpoint: str, *, update_endpoint
                    method=method)
     staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
     size = chunk_size or (GSP_CHUNK if where.store else UPDATE_CHUNK)
-    reader = RemoteEngine(where.query, user=user, password=password)
+    reader = RemoteEngine(where.query, graph="", user=user, password=password)  # GRAPH <…> reaches every graph
     sent = count = 0
     try:
         for number, chunk in enumerate(chunks(lines, size)):

@@ -37,7 +37,7 @@ from modgraph.namespaces import PREFIXES
 from modgraph.query_checks import FORMATS, check_format, precheck
 from modgraph.results import Rows
 
-__all__ = ["HttpClient", "RemoteEngine", "check_url", "PASSWORD_VARIABLE"]
+__all__ = ["DEFAULT_GRAPH", "HttpClient", "RemoteEngine", "check_url", "PASSWORD_VARIABLE"]
 
 PASSWORD_VARIABLE = "MODGRAPH_PASSWORD"
 RESULTS_JSON = "application/sparql-results+json"
@@ -244,17 +244,25 @@ def check_locally(text: str, source: str = "query", *, allow_service: bool = Fal
     return form
 
 
+DEFAULT_GRAPH = "https://w3id.org/modgraph/graph/catalogue"  # where `modgraph publish` puts the catalogue
+
+
 class RemoteEngine(Engine):
-    """Queries a SPARQL 1.1 endpoint; ``graph`` is the published catalogue graph (its default graph)."""
+    """Queries a SPARQL 1.1 endpoint.
+
+    ``graph`` is the graph queries see as their default graph (``default-graph-uri``): by default
+    DEFAULT_GRAPH, where `modgraph publish` puts the catalogue; ``""`` sends none, so the server's
+    own dataset applies (its named graphs reachable with GRAPH).
+    """
 
     name = "remote"
 
     def __init__(self, endpoint: str, *, graph: str | None = None, user: str | None = None,
                  password: str | None = None) -> None:
         self.endpoint = check_url(endpoint)
-        if graph is not None:
-            iri_term(graph, "--graph")  # an IRI that can be sent
-        self.graph = graph
+        self.graph = DEFAULT_GRAPH if graph is None else graph
+        if self.graph:
+            iri_term(self.graph, "--graph")  # an IRI that can be sent
         self._http = HttpClient(user, password)
 
     def run(self, text: str, bindings: Bindings | None = None, *, source: str = "query",
