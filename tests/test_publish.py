@@ -266,3 +266,18 @@ def test_endpoint_layouts():
     assert (other.update, other.store) == ("https://example.org/ds/update", None)
     assert P.target("https://example.org/ds/sparql", "").update == "https://example.org/ds/sparql"
     assert P.target("http://127.0.0.1:7878/query", "Oxigraph/0.5.13", method="update").store is None
+
+
+def test_publish_includes_the_include_folders_and_takes_the_global_endpoint(request, tmp_path, catalogue):
+    """`modgraph --include DIR --endpoint URL publish`: the catalogue plus the folder's files (blank nodes kept)."""
+    from servers import modgraph
+
+    server = request.getfixturevalue("oxigraph_server")
+    (tmp_path / "extra.nt").write_text('<http://e/inc/1> <http://e/p> "één" .\n_:b1 <http://e/p> _:b2 .\n'
+                                       '_:b2 <http://e/q> "x" .\n', encoding="utf-8")
+    result = modgraph("--include", str(tmp_path), "--endpoint", server.endpoint, "publish", "--graph", "urn:test:inc")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"published: {len(catalogue) + 3:,} triples as <urn:test:inc>")
+    engine = RemoteEngine(server.endpoint, graph="urn:test:inc")
+    assert engine.run("SELECT ?o WHERE { <http://e/inc/1> <http://e/p> ?o }").rows == [{"o": Literal("één")}]
+    assert engine.run("ASK { ?a <http://e/p> ?b . ?b <http://e/q> 'x' }").boolean is True
