@@ -49,8 +49,6 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 VIRTUOSO_MISMATCHES: dict[str, str] = {
     "pathways": "12 rows instead of 13 around the cycle Aanmelding <-> Informatie en advies (mg:pathwayTo* over a "
                 "cycle), and quote lists with an empty first element (an OPTIONAL quote left unbound)",
-    "text-search": "no rows on Virtuoso (text=GGZ): the REPLACE chain that folds case, accents and white space "
-                   "does not match there (still so after commit bbe4c6e)",
 }
 
 PAYLOADS = [
