@@ -172,18 +172,32 @@ def start_virtuoso(folder: Path) -> Running:
                  folder, user=VIRTUOSO_USER, password=VIRTUOSO_PASSWORD)
 
 
+STARTED: dict[str, Running] = {}  # the servers this session started, by name
+
+
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory):
-    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph-server"))
+    server = STARTED["oxigraph"] = start_oxigraph(tmp_path_factory.mktemp("oxigraph-server"))
     yield server
+    del STARTED["oxigraph"]
     stop(server)
 
 
 @pytest.fixture(scope="session")
 def virtuoso_server(tmp_path_factory):
-    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso-server"))
+    server = STARTED["virtuoso"] = start_virtuoso(tmp_path_factory.mktemp("virtuoso-server"))
     yield server
+    del STARTED["virtuoso"]
     stop(server)
+
+
+@pytest.fixture(scope="module")
+def drops_test_graphs():
+    """Used (autouse) by a test module: at its end the ``urn:modgraph:test:…`` graphs it made are dropped."""
+    yield
+    for server in list(STARTED.values()):
+        if server.alive():
+            drop_test_graphs(server)
 
 
 def modgraph(*args: str, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
@@ -193,6 +207,19 @@ def modgraph(*args: str, env: dict | None = None, timeout: int = 600) -> subproc
     if env is None:
         env = {k: v for k, v in os.environ.items() if k not in ("MODGRAPH_ROOT", "MODGRAPH_PASSWORD")}
     return subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def drop_test_graphs(server: Running) -> None:
+    """Drop the graphs a test module made (``urn:modgraph:test:…``): Virtuoso's cost estimate counts every
+    graph on the server, and refused named queries once a dozen test graphs were there (docs/remote.md)."""
+    from modgraph.engines.remote import RemoteEngine
+    from modgraph.publish import drop_graph
+
+    rows = RemoteEngine(server.endpoint, graph="").run(
+        'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "urn:modgraph:test:")) }',
+        timeout=120).rows
+    for row in rows:
+        drop_graph(server.endpoint, str(row["g"]), user=server.user, password=server.password)
 
 
 @pytest.fixture(scope="session")

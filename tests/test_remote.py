@@ -39,6 +39,12 @@ from modgraph.publish import DEFAULT_GRAPH
 
 pytest_plugins = ["servers"]
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _drop_test_graphs(drops_test_graphs):
+    """The graphs this module's tests made are dropped at its end (Virtuoso's cost estimate counts them)."""
+
+
 ROOT = Path(__file__).resolve().parents[1]
 ALL = q.discover(ROOT / "queries")
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

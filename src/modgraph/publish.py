@@ -216,6 +216,16 @@ def publish(lines: Iterable[tuple[str, list]], endpoint: str, *, update_endpoint
                      seconds=time.monotonic() - started, chunks=count)
 
 
+def drop_graph(endpoint: str, graph: str, *, update_endpoint: str | None = None, user: str | None = None,
+               password: str | None = None, timeout: float | None = DEFAULT_PUBLISH_TIMEOUT) -> None:
+    """Remove the named graph ``graph`` at ``endpoint`` (nothing happens when it is not there)."""
+    http = HttpClient(user, password)
+    http.request("POST", check_url(endpoint), body=b"query=ASK+%7B%7D", content_type="application/x-www-form-urlencoded",
+                 accept="application/sparql-results+json", timeout=timeout, where="drop")  # which server?
+    where = target(endpoint, http.server, update_endpoint=update_endpoint, authenticated=http.authenticated)
+    _update(http, where.update, f"DROP SILENT GRAPH <{nt_term_iri(graph)}>", timeout)
+
+
 def nt_term_iri(graph: str) -> str:
     """``graph`` as a graph IRI that can be written between < > (an InputError naming --graph if not)."""
     if not isinstance(graph, str) or ":" not in graph:
