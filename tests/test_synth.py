@@ -218,8 +218,7 @@ def test_every_local_partner_kind_is_a_partner_of_the_catalogue(catalogue):
 def test_modules_per_function_sees_the_variants(two):
     """Deel 2b, table of contents: 'Functie: intake, indicatie en verwijzing' ... 'Intake ....9'. Every
     AMW institution offers the access modules, so its Intake is listed under that function, page 9."""
-    api = ApiCatalogue(REPO, asserted_only=True)
-    api.graph += read_output(two)
+    api = ApiCatalogue(REPO, include=[two])
     rows = api.query("modules-per-function", werksoort="amw")
     intakes = [r for r in rows if r["module"].startswith(BASE + "provider/amw-") and r["module"].endswith("/module/amw/intake")]
     assert len(intakes) == 1
@@ -253,8 +252,7 @@ def test_a_variant_inherits_what_is_inferred_about_its_national_module(catalogue
 def test_follow_ups_of_a_variant_are_those_of_its_national_module(two):
     """The same pathways from a provider's Intake as from the national Intake (deel 2b, p. 9), with the
     provider's local partners where the module names a kind of organisation."""
-    api = ApiCatalogue(REPO)
-    api.graph += read_output(two, inferred=True)
+    api = ApiCatalogue(REPO, include=[two])
     variant = BASE + "provider/amw-0001/module/amw/intake"
     kind = {str(o): str(api.graph.value(URIRef(o), DCTERMS.type)) for o in api.graph.subjects(DCTERMS.type, None)}
     national = {(r["followUp"], r.get("relation"), r.get("direct")) for r in api.query("follow-ups", module="amw/intake")}

@@ -22,7 +22,6 @@ from rdflib import Graph, Literal, URIRef
 
 from modgraph import queries as _queries
 from modgraph.errors import InputError
-from modgraph.inferred import load_for_queries
 from modgraph.limits import DEFAULT_QUERY_TIMEOUT, check_timeout, shown
 from modgraph.paths import find_root
 from modgraph.engines import Engine, open_engine
@@ -55,13 +54,10 @@ class Catalogue:
 
     @property
     def graph(self) -> Graph:
-        """The catalogue as an rdflib Graph (built on first use; the engine answers the queries)."""
+        """Every triple the engine answers from (included files too) as an rdflib Graph, built on
+        first use; changing it does not change what the queries see."""
         if self._graph is None:
-            engine_graph = getattr(self.engine, "graph", None)
-            if isinstance(engine_graph, Graph):
-                self._graph = engine_graph
-            else:
-                self._graph = load_for_queries(self.root, asserted_only=self.asserted_only).graph
+            self._graph = self.engine.to_graph()
         return self._graph
 
     def close(self) -> None:

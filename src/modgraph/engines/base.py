@@ -42,6 +42,11 @@ class Engine(ABC):
         rows = self.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", source="triple count", timeout=None)
         return int(rows.rows[0]["n"])
 
+    def to_graph(self):
+        """Every triple the engine holds, as an rdflib Graph (for callers that walk the graph in Python)."""
+        rows = self.run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", source="the whole graph", timeout=None)
+        return rows.graph
+
     def close(self) -> None:
         """Release files, connections and worker processes (idempotent)."""
 

@@ -56,6 +56,19 @@ class OxigraphEngine(Engine):
     def triple_count(self) -> int:
         return len(self.store)
 
+    def to_graph(self):
+        from rdflib import Graph
+
+        from modgraph.engines.convert import to_rdflib
+        from modgraph.namespaces import PREFIXES
+
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True)
+        for quad in self.store:
+            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        return graph
+
     def close(self) -> None:
         self._worker.close()
 

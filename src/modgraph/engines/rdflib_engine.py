@@ -27,5 +27,8 @@ class RdflibEngine(Engine):
         return run_sparql(self.graph, text, dict(bindings or {}), source=source, timeout=timeout,
                           allow_service=allow_service, fmt=fmt)
 
+    def to_graph(self) -> Graph:
+        return self.graph
+
     def triple_count(self) -> int:
         return len(self.graph)
