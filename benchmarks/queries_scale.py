@@ -23,7 +23,6 @@ import argparse
 import json
 import platform
 import re
-import shlex
 import statistics
 import sys
 import time
@@ -50,17 +49,6 @@ def load_store(synth_folders: list[Path]) -> tuple[ox.Store, object]:
         for path in sorted(folder.rglob("*.nt")):
             store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
     return store, catalogue.graph
-
-
-def example_values(query: q.NamedQuery) -> dict[str, str]:
-    """The ``--param k=v`` values of the query's ``# Example:`` line."""
-    words = shlex.split(query.example)
-    values = {}
-    for flag, value in zip(words, words[1:]):
-        if flag in ("--param", "-p"):
-            key, _, raw = value.partition("=")
-            values[key] = raw
-    return values
 
 
 def written_in(text: str, bindings: dict) -> str:
@@ -101,7 +89,7 @@ def _timed_runs(store: ox.Store, text: str, repeat: int) -> tuple[list[float], l
 def time_query(store, query: q.NamedQuery, graph, repeat: int, timeout: float) -> dict:
     """Median seconds and rows of one query; ``timeout`` marks a run stopped by the limit."""
     try:
-        bindings = q.bind(query, example_values(query), graph)
+        bindings = q.bind(query, query.example_params, graph)
     except InputError as error:
         return {"error": str(error)}
     text = written_in(query.text, bindings)

@@ -90,18 +90,20 @@ def ask(endpoint: str, timeout: float = 5) -> bool:
         return False
 
 
-def start(name: str, command: list[str], endpoint: str, folder: Path, *, user=None, password=None) -> Running:
-    """Start ``command`` (its output in a log file) and wait until ``endpoint`` answers."""
+def start(name: str, command: list[str], endpoint: str, folder: Path, *, user=None, password=None,
+          ready=None, env=None) -> Running:
+    """Start ``command`` (its output in a log file) and wait until it is ``ready()`` (by default:
+    ``endpoint`` answers a SPARQL ASK)."""
     log = folder / f"{name}.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=folder,
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=folder, env=env,
                                    stdin=subprocess.DEVNULL, start_new_session=True)
     server = Running(name, endpoint, user, password, process, log)
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             fail(server, f"exited with status {process.returncode}")
-        if ask(endpoint):
+        if (ready or (lambda: ask(endpoint)))():
             return server
         time.sleep(0.3)
     fail(server, f"did not answer at {endpoint} within {STARTUP_SECONDS} s")

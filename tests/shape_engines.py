@@ -24,7 +24,6 @@ report it.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -39,7 +38,6 @@ from modgraph import shacl_engines
 
 REPO = Path(__file__).resolve().parents[1]
 JENA_SHACL = REPO / "scripts" / "jena-shacl"
-JENA_PACKAGE = "libapache-jena-java"
 SH = Namespace("http://www.w3.org/ns/shacl#")
 BLANK = "_:"
 
@@ -134,13 +132,7 @@ def pyshacl_ntriples(data_nt: Path, shapes: Graph | Path) -> Outcome:
 
 # ---------------------------------------------------------------- pyrudof
 
-def pyrudof_missing() -> str | None:
-    """Why pyrudof cannot run here, or None."""
-    try:
-        import pyrudof  # noqa: F401
-    except ImportError as exc:
-        return f"pyrudof is not installed ({exc}); scripts/test installs it with the dev extra"
-    return None
+pyrudof_missing = shacl_engines.rudof_missing
 
 
 def pyrudof_ntriples(data_nt: Path, shapes_nt: Path) -> Outcome:
@@ -150,14 +142,7 @@ def pyrudof_ntriples(data_nt: Path, shapes_nt: Path) -> Outcome:
 
 # ---------------------------------------------------------------- Jena
 
-def jena_missing() -> str | None:
-    """Why Jena SHACL cannot run here, or None."""
-    if shutil.which("dpkg") is None:
-        return "not a Debian system: Jena SHACL is tested with Debian's libapache-jena-java"
-    listed = subprocess.run(["dpkg", "-s", JENA_PACKAGE], capture_output=True, text=True)
-    if listed.returncode != 0 or "Status: install ok installed" not in listed.stdout:
-        return f"{JENA_PACKAGE} is not installed (scripts/test installs it)"
-    return None
+jena_missing = shacl_engines.jena_missing
 
 
 def start_jena(data_nt: Path, shapes_nt: Path) -> subprocess.Popen:

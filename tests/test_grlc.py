@@ -18,10 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,13 +26,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import URIRef
 
 from modgraph import catalogue as catalogue_mod
 from modgraph import queries as q
 from modgraph.api import Catalogue
 from modgraph.paths import CatalogueRoot
+from modgraph.engines.remote import json_term
+from row_compare import multiset, row_multiset
+from servers import free_port, missing, oxigraph_command, start, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
@@ -49,7 +48,6 @@ GRLC_XSD_PREFIX = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>"
 # single suffix (`_decimal`, `_string`) grlc takes for a language tag.
 GRLC_TYPED_SUFFIX = re.compile(r"_(integer|xsd_[A-Za-z0-9]+)$")
 FULL_IRI = re.compile(r"^(https?://|urn:)[^\s<>\"{}|^`\\]+$")
-STARTUP_SECONDS = 60
 REPLY_SECONDS = 300
 
 
@@ -121,26 +119,6 @@ def test_typed_parameters_are_typed_for_grlc_and_declare_xsd():
 
 # =============================================================================== the servers
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def oxigraph_command() -> str:
-    """The `oxigraph` server command: next to this Python (the dev extra installs it), else on PATH."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    if beside.is_file():
-        return str(beside)
-    import shutil
-
-    found = shutil.which("oxigraph")
-    if not found:
-        pytest.fail("the Oxigraph server command `oxigraph` is not installed: run ./scripts/test "
-                    "(it installs the dev extra, PyPI oxigraph)")
-    return found
-
-
 def grlc_python() -> str:
     """The interpreter of grlc's own venv (``$GRLC_PYTHON`` or .venv-grlc, made by scripts/test)."""
     python = os.environ.get("GRLC_PYTHON") or str(ROOT / ".venv-grlc" / "bin" / "python")
@@ -162,48 +140,22 @@ def http_get(url: str, accept: str = "application/json", timeout: float = REPLY_
         return exc.code, exc.headers.get("Content-Type", ""), exc.read().decode("utf-8", "replace")
 
 
-class Server:
-    """A child process listening on 127.0.0.1, its log kept in a file for the failure message."""
-
-    def __init__(self, what: str, command: list[str], log: Path, cwd: Path | None = None) -> None:
-        self.what, self.log = what, log
-        with log.open("wb") as out:
-            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd,
-                                            env={**os.environ, "PYTHONUTF8": "1"})
-
-    def wait_until(self, url: str) -> None:
-        """Poll ``url`` until it answers 200; a clear failure if the process dies or never answers."""
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.fail(f"exited with status {self.process.returncode}")
-            try:
-                if http_get(url, timeout=5)[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.fail(f"did not answer {url} within {STARTUP_SECONDS} s")
-
-    def fail(self, why: str) -> None:
-        tail = "\n".join(self.log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:])
-        self.stop()
-        pytest.fail(f"{self.what} {why}; its output:\n{tail}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+def answers(url: str):
+    """A readiness check for :func:`servers.start`: ``url`` answers HTTP 200."""
+    def ready() -> bool:
+        try:
+            return http_get(url, timeout=5)[0] == 200
+        except OSError:
+            return False
+    return ready
 
 
 @pytest.fixture(scope="session")
 def sparql_endpoint(tmp_path_factory) -> str:
     """The Oxigraph server on 127.0.0.1, loaded with what `modgraph query` loads (asserted + inferred)."""
     command = oxigraph_command()
+    if command is None:
+        missing("the Oxigraph server (`oxigraph`, PyPI oxigraph in the dev extra)", "not installed")
     folder = tmp_path_factory.mktemp("oxigraph")
     root = CatalogueRoot(ROOT)
     files = catalogue_mod.ontology_files(root) + catalogue_mod.data_files(root)
@@ -214,15 +166,13 @@ def sparql_endpoint(tmp_path_factory) -> str:
     if load.returncode != 0:
         pytest.fail(f"oxigraph load failed ({load.returncode}): {load.stderr.strip()[-2000:]}")
     port = free_port()
-    server = Server("the Oxigraph server", [command, "serve-read-only", "--location", str(folder / "store"),
-                                            "--bind", f"127.0.0.1:{port}", "--timeout-s", str(REPLY_SECONDS)],
-                    folder / "oxigraph.log")
     endpoint = f"http://127.0.0.1:{port}/query"
+    server = start("oxigraph", [command, "serve-read-only", "--location", str(folder / "store"),
+                                "--bind", f"127.0.0.1:{port}", "--timeout-s", str(REPLY_SECONDS)], endpoint, folder)
     try:
-        server.wait_until(endpoint + "?" + urllib.parse.urlencode({"query": "ASK {}"}))
         yield endpoint
     finally:
-        server.stop()
+        stop(server)
 
 
 @pytest.fixture(scope="session")
@@ -234,16 +184,14 @@ def grlc(sparql_endpoint, tmp_path_factory) -> dict[str, str]:
     try:
         for label, queries in (("queries", QUERIES), ("qc", QUERIES / "qc")):
             port = free_port()
-            server = Server(f"grlc serving {queries}", [python, str(LAUNCHER), str(queries), sparql_endpoint,
-                                                        str(port)], folder / f"{label}.log", cwd=folder)
-            servers.append(server)
             bases[label] = f"http://127.0.0.1:{port}"
-        for server, base in zip(servers, bases.values()):
-            server.wait_until(base + "/")
+            servers.append(start(f"grlc-{label}", [python, str(LAUNCHER), str(queries), sparql_endpoint, str(port)],
+                                 bases[label], folder, ready=answers(bases[label] + "/"),
+                                 env={**os.environ, "PYTHONUTF8": "1"}))
         yield bases
     finally:
         for server in servers:
-            server.stop()
+            stop(server)
 
 
 def base_for(grlc: dict[str, str], name: str) -> str:
@@ -328,49 +276,6 @@ def calls(name: str, query: q.NamedQuery) -> list[tuple[str, dict[str, str]]]:
 CASES = [(name, label, values) for name, query in sorted(ALL.items()) for label, values in calls(name, query)]
 
 
-def separators(text: str) -> list[str]:
-    found = re.findall(r'SEPARATOR\s*=\s*"((?:[^"\\]|\\.)*)"', text, flags=re.I)
-    return [s.encode().decode("unicode_escape") for s in found if s]
-
-
-NUMERIC = {str(XSD[t]) for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",
-                                 "positiveInteger")}
-LANG_STRING = str(RDF.langString)
-
-
-def cell(kind: str, lexical: str, datatype: str | None, lang: str | None, parts: list[str]) -> tuple:
-    """A comparable value: IRIs as IRIs, numbers by value, GROUP_CONCAT text as the set of its parts."""
-    if kind == "iri":
-        return ("iri", lexical)
-    if kind == "bnode":
-        return ("bnode",)
-    datatype = LANG_STRING if lang else (datatype or str(XSD.string))
-    if datatype in NUMERIC:
-        return ("number", round(float(lexical), 6))
-    if datatype in (str(XSD.string), LANG_STRING):
-        for separator in parts:
-            if separator in lexical:
-                return ("parts", tuple(sorted(lexical.split(separator))), (lang or "").lower())
-    return ("literal", lexical, (lang or "").lower(), datatype)
-
-
-def rdflib_cell(term, parts: list[str]):
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return cell("iri", str(term), None, None, parts)
-    if isinstance(term, BNode):
-        return cell("bnode", "", None, None, parts)
-    return cell("literal", str(term), str(term.datatype) if term.datatype else None, term.language, parts)
-
-
-def json_cell(term: dict | None, parts: list[str]):
-    if term is None:
-        return None
-    kind = {"uri": "iri", "bnode": "bnode"}.get(term["type"], "literal")
-    return cell(kind, term["value"], term.get("datatype"), term.get("xml:lang"), parts)
-
-
 def grlc_rows(grlc: dict[str, str], name: str, values: dict[str, str]) -> tuple[list[str], list[dict]]:
     """Call grlc's API; anything but SPARQL JSON results (grlc passes an endpoint error on as
     HTTP 200 text/plain) fails with what came back."""
@@ -392,9 +297,8 @@ def test_grlc_gives_modgraphs_rows(cat, grlc, name, label, values):
     ours = cat.rows(name, **values)
     variables, theirs = grlc_rows(grlc, name, values)
     assert variables == ours.variables, f"{name}: grlc's columns {variables}, modgraph's {ours.variables}"
-    parts = separators(query.text) if "GROUP_CONCAT" in query.text.upper() else []
-    ours_rows = Counter(tuple(rdflib_cell(r.get(v), parts) for v in variables) for r in ours.rows)
-    theirs_rows = Counter(tuple(json_cell(b.get(v), parts) for v in variables) for b in theirs)
+    ours_rows = row_multiset(ours, query.text)
+    theirs_rows = multiset(variables, [{v: json_term(t) for v, t in b.items()} for b in theirs], query.text)
     if label == "defaults" and not name.startswith("qc/"):
         assert ours.rows, f"{name}: modgraph gives no rows with the header's defaults"
     missing, extra = ours_rows - theirs_rows, theirs_rows - ours_rows

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import OWL, RDF, URIRef
+from rdflib import OWL, RDF
 from rdflib.namespace import DCTERMS
 
 from modgraph.api import Catalogue

@@ -10,7 +10,6 @@ documents (AMW = deel 2b, ../shared/sources/000_592630499203680d.txt; BMW = deel
 from __future__ import annotations
 
 import re
-import shlex
 from collections import Counter
 from pathlib import Path
 
@@ -283,13 +282,7 @@ def test_module_sections_filters(cat):
 
 @pytest.mark.parametrize("name", LIST_QUERIES)
 def test_example_line_runs(cat, name):
-    words = shlex.split(cat.queries[name].example)
-    params = {}
-    for i, word in enumerate(words):
-        if word in ("--param", "-p"):
-            key, _, value = words[i + 1].partition("=")
-            params[key] = value
-    assert cat.query(name, **params)
+    assert cat.query(name, **cat.queries[name].example_params)
 
 
 @pytest.mark.parametrize("name", LIST_QUERIES)

@@ -11,7 +11,6 @@ Two kinds of checks, no timings (speed is measured by benchmarks/queries_scale.p
 from __future__ import annotations
 
 import re
-import shlex
 import subprocess
 import sys
 from collections import Counter
@@ -26,16 +25,6 @@ from modgraph.api import Catalogue
 ROOT = Path(__file__).resolve().parents[1]
 ALL = q.discover(ROOT / "queries")
 NAMED = {name: query for name, query in ALL.items() if not name.startswith("qc/")}
-
-
-def _example_values(query: q.NamedQuery) -> dict[str, str]:
-    words = shlex.split(query.example)
-    values = {}
-    for flag, value in zip(words, words[1:]):
-        if flag in ("--param", "-p") and "=" in value:
-            key, _, raw = value.partition("=")
-            values[key] = raw
-    return values
 
 
 def _written_in(text: str, bindings: dict) -> str:
@@ -98,7 +87,7 @@ REGISTRY_LISTS = {"modules-per-function"}
 def test_local_variants_do_not_change_the_answer(cat, stores, name):
     """A provider's local variant repeats its national module: the documents' answers stay the same."""
     query = NAMED[name]
-    text = _written_in(query.text, q.bind(query, _example_values(query), cat.graph))
+    text = _written_in(query.text, q.bind(query, query.example_params, cat.graph))
     alone, registry = stores
     expected = _rows(alone, text)
     assert expected, f"{name}: no rows on the catalogue with its example parameters"

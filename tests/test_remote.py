@@ -17,7 +17,6 @@ from __future__ import annotations
 import http.server
 import json
 import re
-import shlex
 import socket
 import threading
 from collections import Counter
@@ -30,12 +29,14 @@ from rdflib.namespace import XSD
 
 from modgraph import queries as q
 from modgraph.engines.binding import bind_values, nt_term
+from modgraph.engines.convert import to_rdflib
 from modgraph.engines.remote import RemoteEngine, check_locally, server_message
 from modgraph.errors import InputError
 from modgraph.inferred import load_for_queries
 from modgraph.limits import WorkTimeout
 from modgraph.paths import CatalogueRoot
 from modgraph.publish import DEFAULT_GRAPH
+from row_compare import multiset
 
 pytest_plugins = ["servers"]
 
@@ -47,7 +48,6 @@ def _drop_test_graphs(drops_test_graphs):
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = q.discover(ROOT / "queries")
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 # Virtuoso 7.2.5 answers these differently from SPARQL 1.1 (and from the Oxigraph server); why, per query.
 # Keep in step with /work/notes/virtuoso-mismatches.md. A query rewritten to mean the same everywhere
@@ -68,12 +68,6 @@ PAYLOADS = [
     "\\u0022 } \\U0000007D",
     "é € 𝄞 \u0007 \u007f",
 ]
-
-
-def example_values(query: q.NamedQuery) -> dict[str, str]:
-    """The --param values of the query's ``# Example:`` line."""
-    words = shlex.split(query.example)
-    return dict(words[i + 1].split("=", 1) for i, word in enumerate(words) if word in ("--param", "-p"))
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +103,7 @@ def ox_rows(result):
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_values_binding_gives_the_rows_of_constant_binding(store, graph, name):
     query = ALL[name]
-    bindings = q.bind(query, example_values(query), graph)
+    bindings = q.bind(query, query.example_params, graph)
     bound = bind_values(query.text, bindings)
     ours, reference = store.query(bound), store.query(constants(query.text, bindings))
     if isinstance(reference, bool):
@@ -340,49 +334,12 @@ def test_an_http_error_is_one_line_without_the_echoed_query(canned):
 
 # =============================================================================== on the servers
 
-def _norm(term, concat: bool, separators: list[str]):
-    """A comparable form: numbers by value (engines write decimals differently), GROUP_CONCAT parts sorted."""
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return ("iri", str(term))
-    if isinstance(term, BNode):
-        return ("bnode",)
-    datatype = str(term.datatype) if term.datatype else (RDF_LANG_STRING if term.language else str(XSD.string))
-    if datatype in (str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.float)):
-        try:
-            return ("number", round(float(term), 6))
-        except ValueError:
-            pass
-    text = str(term)
-    if concat and datatype == str(XSD.string):
-        for separator in separators:
-            if separator and separator in text:
-                text = separator.join(sorted(text.split(separator)))
-    return ("literal", text, (term.language or "").lower(), datatype)
-
-
-def _ox_to_rdflib(term):
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
 def comparable(query: q.NamedQuery, variables: list[str], rows: list[dict]) -> Counter:
-    concat = "GROUP_CONCAT" in query.text.upper()
-    separators = [s.encode().decode("unicode_escape")
-                  for s in re.findall(r'SEPARATOR\s*=\s*"((?:[^"\\]|\\.)*)"', query.text, flags=re.I)] or [" "]
-    return Counter(tuple(_norm(row.get(v), concat, separators) for v in variables) for row in rows)
+    return multiset(variables, rows, query.text)
 
 
 def _ox_row(solution, variables: list[str]) -> dict:
-    return {v: _ox_to_rdflib(solution[v]) for v in variables if solution[v] is not None}
+    return {v: to_rdflib(solution[v]) for v in variables if solution[v] is not None}
 
 
 def in_process(store: ox.Store, query: q.NamedQuery, bindings: dict):
@@ -407,7 +364,7 @@ def _cases():
 def test_every_named_query_gives_the_in_process_rows_on_the_server(published_on, store, graph, server_name, name):
     server = published_on(server_name)
     query = ALL[name]
-    bindings = q.bind(query, example_values(query), graph)
+    bindings = q.bind(query, query.example_params, graph)
     engine = RemoteEngine(server.endpoint, graph=DEFAULT_GRAPH)
     remote = engine.run(query.text, bindings, source=name, timeout=120)
     expected = in_process(store, query, bindings)

@@ -261,6 +261,30 @@ def test_follow_ups_of_a_variant_are_those_of_its_national_module(two):
     assert national and local == national
 
 
+def test_the_quality_checks_find_nothing_in_the_variants(two):
+    """A provider's variants are as clean as the documents' data: every qc query gives no rows. (A
+    variant repeats its national module's sequencing relations, e.g. the Intake's follow-ups of deel 2b
+    p. 9, which rest on the national module's statements.)"""
+    api = ApiCatalogue(REPO, include=[two])
+    found = {name: len(api.rows(name).rows) for name in api.names() if name.startswith("qc/")}
+    assert len(found) >= 9 and not any(found.values()), found
+
+
+def test_a_variant_relation_its_national_module_lacks_is_reported(two, tmp_path):
+    """Deel 2b's Intake (p. 9) requires no BMW module before it; a variant that says it requires
+    'Coachen van leidinggevenden' without a statement is a row of the sequencing check."""
+    variant = ID["provider/amw-0001/module/amw/intake"]
+    extra = tmp_path / "defect"
+    extra.mkdir()
+    (extra / "defect.nt").write_text(
+        f"<{variant}> <{MG.requiresPriorModule}> <{ID['module/bmw/coachen-van-leidinggevenden']}> .\n",
+        encoding="utf-8")
+    api = ApiCatalogue(REPO, include=[two, extra])
+    rows = api.query("qc/sequencing-without-evidence-violation")
+    assert [(r["module"], r["relation"], r["target"]) for r in rows] == [
+        (str(variant), str(MG.requiresPriorModule), str(ID["module/bmw/coachen-van-leidinggevenden"]))]
+
+
 # ---------------------------------------------------------------- the command
 
 def test_the_command_writes_the_folder_and_reports_the_count(tmp_path):

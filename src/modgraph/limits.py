@@ -104,7 +104,7 @@ def run_bounded(fn: Callable, /, *args, timeout: float | None, what: str, where:
         except OSError:
             pass
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        data = _read_until_eof(read_fd, deadline)
+        data = _read_exactly(read_fd, math.inf, deadline)  # everything the worker writes
         if data is None:
             raise WorkTimeout(f"{what} did not finish within {timeout:g} s and was stopped "
                               "(raise the limit with --timeout SECONDS)", where)
@@ -280,8 +280,9 @@ class PersistentWorker:
             pass
 
 
-def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
-    """``size`` bytes from ``fd``; fewer when it closes first (b"" at once), None when ``deadline`` passes."""
+def _read_exactly(fd: int, size: float, deadline: float | None) -> bytes | None:
+    """``size`` bytes from ``fd`` (``math.inf``: all until it closes); fewer when it closes first
+    (b"" at once), None when ``deadline`` passes."""
     chunks, have = [], 0
     while have < size:
         wait = None if deadline is None else deadline - time.monotonic()
@@ -290,28 +291,12 @@ def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
         ready, _, _ = select.select([fd], [], [], wait)
         if not ready:
             return None
-        chunk = os.read(fd, min(size - have, 1 << 20))
+        chunk = os.read(fd, int(min(size - have, 1 << 20)))
         if not chunk:
             break
         chunks.append(chunk)
         have += len(chunk)
     return b"".join(chunks)
-
-
-def _read_until_eof(fd: int, deadline: float | None) -> bytes | None:
-    """Everything the worker writes, or None when ``deadline`` passes first."""
-    chunks = []
-    while True:
-        wait = None if deadline is None else deadline - time.monotonic()
-        if wait is not None and wait <= 0:
-            return None
-        ready, _, _ = select.select([fd], [], [], wait)
-        if not ready:
-            return None
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
 
 
 def _stop(pid: int) -> None:

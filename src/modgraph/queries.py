@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,13 @@ class NamedQuery:
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
+
+    @property
+    def example_params(self) -> dict[str, str]:
+        """The ``--param k=v`` (or ``-p k=v``) values of the header's ``# Example:`` command."""
+        words = shlex.split(self.example)
+        return dict(value.split("=", 1) for flag, value in zip(words, words[1:])
+                    if flag in ("--param", "-p") and "=" in value)
 
 
 def parse_header(text: str, path: Path) -> tuple[dict, str]:

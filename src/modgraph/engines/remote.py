@@ -303,7 +303,7 @@ class RemoteEngine(Engine):
             return Rows(variables=[], rows=[], boolean=_boolean(answer["boolean"], self))
         try:
             variables = [str(v) for v in answer["head"]["vars"]]
-            rows = [{name: _term(value) for name, value in row.items()}
+            rows = [{name: json_term(value) for name, value in row.items()}
                     for row in answer["results"]["bindings"]]
         except (KeyError, TypeError, ValueError, AttributeError):
             raise self._not_sparql(kind, body, "SPARQL JSON results") from None
@@ -335,8 +335,12 @@ def _boolean(value, engine: RemoteEngine) -> bool:
     raise InputError(f"the ASK answer is {shown(repr(value))}, not true or false", engine.endpoint)
 
 
-def _term(value: dict):
-    """One SPARQL JSON term as an rdflib term (Virtuoso also writes ``typed-literal``)."""
+def json_term(value: dict):
+    """One SPARQL JSON results term as an rdflib term.
+
+    Virtuoso also writes ``typed-literal``, and booleans as 1 and 0: they become true and false, so
+    a boolean column reads the same from every engine.
+    """
     kind, text = value["type"], value["value"]
     if kind == "uri":
         return URIRef(text)
@@ -350,6 +354,8 @@ def _term(value: dict):
         warnings.simplefilter("ignore")
         if language:
             return Literal(text, lang=language)
+        if datatype == str(XSD.boolean) and text in ("1", "0"):
+            text = "true" if text == "1" else "false"
         if datatype and datatype != str(XSD.string):
             return Literal(text, datatype=URIRef(datatype))
         return Literal(text)
