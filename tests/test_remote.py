@@ -30,7 +30,7 @@ from rdflib.namespace import XSD
 from modgraph import queries as q
 from modgraph.engines.binding import bind_values, nt_term
 from modgraph.engines.convert import to_rdflib
-from modgraph.engines.remote import RemoteEngine, check_locally, server_message
+from modgraph.engines.remote import RemoteEngine, check_locally, json_term, server_message
 from modgraph.errors import InputError
 from modgraph.inferred import load_for_queries
 from modgraph.limits import WorkTimeout
@@ -319,6 +319,14 @@ def test_virtuoso_style_answers_are_read(canned):
     assert rows.variables == ["n", "s", "l", "b"]
     assert rows.rows == [{"n": Literal("3", datatype=XSD.integer), "s": Literal("plain"),
                           "l": Literal("tekst", lang="nl"), "b": BNode("b0")}]
+
+
+def test_virtuoso_booleans_read_as_true_and_false():
+    """XML Schema: the boolean lexical forms 1 and 0 are true and false; Virtuoso writes 1 and 0."""
+    boolean = "http://www.w3.org/2001/XMLSchema#boolean"
+    assert json_term({"type": "typed-literal", "value": "1", "datatype": boolean}) == Literal(True)
+    assert str(json_term({"type": "literal", "value": "0", "datatype": boolean})) == "false"
+    assert str(json_term({"type": "literal", "value": "1", "datatype": XSD.integer})) == "1"
 
 
 def test_an_http_error_is_one_line_without_the_echoed_query(canned):

@@ -186,6 +186,32 @@ def test_reasoner_checks_the_catalogue_only_and_says_so(synth):
     result = run_modgraph("--include", str(synth["valid"]), "validate")
     assert "reasoner: the catalogue only; the 7 included file(s) are not reasoned over" in result.stdout, result.stdout
     assert "conforms: 0 violation(s)" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].endswith("9 quality checks (queries/qc)"), result.stdout
+
+
+def test_the_quality_checks_run_on_the_included_data_too(synth, tmp_path):
+    """Deel 2b's Intake (p. 9) requires no BMW module before it. A provider's Intake that says it
+    requires 'Coachen van leidinggevenden' (deel 2a), with no statement behind it, is a row of
+    qc/sequencing-without-evidence, and breaks the evidence shape too: two violations."""
+    _require("jena")
+    extra = tmp_path / "defect"
+    extra.mkdir()
+    target = "https://w3id.org/modgraph/id/module/bmw/coachen-van-leidinggevenden"
+    (extra / "defect.nt").write_text(f"<{VARIANT}> <{MG}requiresPriorModule> <{target}> .\n", encoding="utf-8")
+    result = run_modgraph("--include", str(synth["valid"]), "--include", str(extra), "validate")
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    start = lines.index(next(l for l in lines if l.startswith("qc/sequencing-without-evidence-violation: 1 row(s)")))
+    assert "provider/amw-0002/module/amw/intake" in lines[start + 1]
+    assert "relation=mg:requiresPriorModule" in lines[start + 1] and "module/bmw/coachen-van-leidinggevenden" in lines[start + 1]
+    assert [l for l in lines if l.startswith("qc/")] == [lines[start]]  # the other checks find nothing
+    assert sum(EVIDENCE_RULE.rsplit("#", 1)[1] in l or "has an rdf:Statement with quote" in l for l in lines) == 1
+    assert lines[-1].startswith("does not conform: 2 violation(s)"), result.stdout
+
+
+def test_validate_refuses_a_remote_endpoint():
+    result = run_modgraph("--endpoint", "http://127.0.0.1:9/sparql", "validate", "--no-reason")
+    assert result.returncode != 0 and "--endpoint" in result.stderr and "Traceback" not in result.stderr
 
 
 # ---------------------------------------------------------------- choosing the engine, bad input

@@ -16,6 +16,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from modgraph.inferred import inputs_sha256, staleness
     from modgraph.paths import find_root
 
+    if args.endpoint:
+        raise InputError("validate checks local files (the catalogue and --include folders), "
+                         "not a remote endpoint", "--endpoint")
     timeout = _reason_timeout(args)  # a bad --timeout is an error before any work
     max_per_rule = _max_per_rule(args.max_per_rule)
     included = validate.list_included(getattr(args, "include", None) or [])  # a bad folder: before any work
@@ -53,6 +56,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                     status = 1
     report = validate.run(catalogue, root.shapes, lang=args.lang, inferred=inferred, problems=problems,
                           engine=args.shacl_engine, included=included)
+    if inferred is not None and status == 0:  # the queries see asserted + current inferred triples
+        from modgraph.quality import run_checks
+
+        with _open_engine(args, root) as engine:
+            report.checks = run_checks(engine, root.queries, timeout=timeout)
+    elif not args.no_reason:
+        print("quality checks (queries/qc) skipped: they need the reasoner's current inferred triples")
     if report.engine != "pyshacl" or included is not None:
         print(f"shapes: run by {report.engine} (--shacl-engine {args.shacl_engine})")
     print(validate.render(report, catalogue, max_per_rule=max_per_rule))
@@ -74,6 +84,9 @@ def _cmd_reason(args: argparse.Namespace) -> int:
     from modgraph.literals import literal_problems
     from modgraph.paths import find_root
 
+    if args.endpoint:
+        raise InputError("validate checks local files (the catalogue and --include folders), "
+                         "not a remote endpoint", "--endpoint")
     timeout = _reason_timeout(args)  # a bad --timeout is an error before any work
     root = find_root(args.root)
     catalogue = load(root, alignments=False)
@@ -282,7 +295,8 @@ def _add_reason_timeout(p: argparse.ArgumentParser) -> None:
     from modgraph.limits import DEFAULT_REASON_TIMEOUT
 
     p.add_argument("--timeout", default=DEFAULT_REASON_TIMEOUT, metavar="SECONDS",
-                   help=f"stop the reasoner after this many seconds (default {DEFAULT_REASON_TIMEOUT:g})")
+                   help=f"stop the reasoner (and, in validate, each quality check) after this many seconds "
+                        f"(default {DEFAULT_REASON_TIMEOUT:g})")
 
 
 def _reason_timeout(args: argparse.Namespace) -> float:

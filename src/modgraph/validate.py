@@ -57,6 +57,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)  # in the files themselves: each is a violation
     engine: str = "pyshacl"                 # the SHACL engine that ran
     included: Included | None = None        # data of --include folders, validated with the catalogue
+    checks: list = field(default_factory=list)  # the qc queries' results (modgraph.quality.CheckResult)
 
     @property
     def violations(self) -> list[Finding]:
@@ -67,8 +68,13 @@ class Report:
         return [f for f in self.findings if f.severity == "Warning"]
 
     @property
+    def check_rows(self) -> int:
+        """How many rows the qc queries found: each is a violation."""
+        return sum(len(check.rows.rows) for check in self.checks)
+
+    @property
     def conforms(self) -> bool:
-        return not self.violations and not self.problems
+        return not self.violations and not self.problems and not self.check_rows
 
 
 @dataclass
@@ -438,13 +444,19 @@ def render(report: Report, catalogue: Catalogue, *, max_per_rule: int = MAX_PER_
         lines += [f"  {severity:<9} {rule}: {count:,} ({min(count, max_per_rule)} listed)"
                   for (rule, severity), count in sorted(totals.items(), key=lambda item: (-item[1], item[0]))]
         lines.append("")
+    from modgraph.quality import render as render_checks
+
+    lines += render_checks(report.checks, max_per_rule)
     status = "conforms" if report.conforms else "does not conform"
     scope = f"{report.modules} modules, {report.triples} triples"
     if included is not None:
         scope = (f"{report.modules:,} modules, {report.triples:,} triples "
                  f"(of which {included.triples:,} in {len(included.files):,} included files)")
+    if report.checks:
+        scope += f"; {len(report.checks)} quality checks (queries/qc)"
     lines.append(
-        f"{status}: {len(report.violations) + len(report.problems)} violation(s), {len(report.warnings)} warning(s); "
+        f"{status}: {len(report.violations) + len(report.problems) + report.check_rows} violation(s), "
+        f"{len(report.warnings)} warning(s); "
         f"{scope}"
     )
     return "\n".join(lines)
