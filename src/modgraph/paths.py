@@ -37,6 +37,11 @@ class CatalogueRoot:
         return self.ontology / "shapes.ttl"
 
     @property
+    def profiles(self) -> Path:
+        """The export profiles: one folder per profile (``modgraph export --profile NAME``)."""
+        return self.root / "profiles"
+
+    @property
     def inferred(self) -> Path:
         """The inferred triples written by `modgraph reason` (asserted + inferred is the default view)."""
         return self.root / "inferred" / "inferred.ttl"
