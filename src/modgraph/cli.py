@@ -179,6 +179,38 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from modgraph.export import core
+    from modgraph.limits import check_timeout
+    from modgraph.paths import find_root
+
+    timeout = check_timeout(args.timeout, "--timeout")
+    root = find_root(args.root)
+    if args.check is not None:
+        return _check_export(root, args)
+    if args.out is None:
+        raise InputError("give the file to write: --out PATH", "--out")
+    fmt = args.format or ("csv" if args.profile == "csv" else "ttl")
+    with _open_engine(args, root) as engine:
+        written = core.write(engine, root, fmt, Path(args.out), profile=args.profile, timeout=timeout)
+    for item in written:
+        print(f"written: {item.path} ({item.what})")
+    return 0
+
+
+def _check_export(root, args: argparse.Namespace) -> int:
+    """``export --check FILE --profile NAME``: the file against the profile's official shapes."""
+    from modgraph.export import standards
+
+    if not args.profile:
+        raise InputError("say which profile the file is in: --profile NAME (the core export is checked "
+                         "by modgraph validate)", "--check")
+    graph = standards.read_export(Path(args.check), args.format)
+    report = standards.check(graph, root, args.profile)
+    print(standards.render(report, Path(args.check)))
+    return 0 if report.conforms else 1
+
+
 def _query_catalogue(args: argparse.Namespace):
     """The catalogue the queries see: asserted + current inferences (see modgraph.inferred)."""
     from modgraph.inferred import load_for_queries
@@ -397,6 +429,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=_cmd_synth)
 
+    p = sub.add_parser("export", help="write the catalogue, or one of its profiles, in a standard format")
+    p.add_argument("--format", choices=["ttl", "nt", "jsonld", "rdfxml", "trig", "csv"], default=None,
+                   help="ttl (default), nt, jsonld (with context.jsonld beside it), rdfxml, trig, or csv (one row "
+                        "per module)")
+    p.add_argument("--profile", metavar="NAME",
+                   help="a mapping to a standard (profiles/NAME: cpsv-ap, schema-org, skos, dcat, ...; csv is the "
+                        "module table); left out: the catalogue itself, asserted + inferred")
+    p.add_argument("--out", metavar="PATH", help="the file to write (replaced whole, or left as it was)")
+    p.add_argument("--check", metavar="FILE",
+                   help="instead of writing: check FILE, an export in --profile, against the standard's own shapes")
+    p.add_argument("--timeout", default=DEFAULT_EXPORT_TIMEOUT, metavar="SECONDS",
+                   help=f"limit per query (default {DEFAULT_EXPORT_TIMEOUT:g})")
+    _add_engine_options(p)
+    p.set_defaults(func=_cmd_export)
+
     p = sub.add_parser("publish", help="upload the catalogue to a SPARQL server, replacing the previous version atomically")
     p.add_argument("--endpoint", dest="publish_endpoint", metavar="URL",
                    help="the server's SPARQL query endpoint (Oxigraph: http://HOST:PORT/query; Virtuoso: .../sparql)")
@@ -409,6 +456,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", default=None, metavar="SECONDS", help="limit per request (default 600)")
     p.set_defaults(func=_cmd_publish)
     return parser
+
+
+DEFAULT_EXPORT_TIMEOUT = 300.0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,7 @@ import os
 import shutil
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,6 +136,7 @@ def _inputs_digest(sources: QuerySources, digests: dict[str, dict]) -> str:
 def _build(location: Path, sources: QuerySources, digests: dict, inputs: str) -> int:
     staging = location.parent / f".{location.name}.building-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
+    store = None
     try:
         store = ox.Store(str(staging))
         load_sources(store, sources)
@@ -148,7 +150,11 @@ def _build(location: Path, sources: QuerySources, digests: dict, inputs: str) ->
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         _swap(staging, location)
         return triples
-    except BaseException:
+    except BaseException as exc:
+        # Close the store before removing its folder: an open RocksDB writes its files again. The
+        # traceback's frames (load_sources' among them) hold references to it: clear them.
+        traceback.clear_frames(exc.__traceback__)
+        del store  # the last reference: the store closes
         shutil.rmtree(staging, ignore_errors=True)
         raise
 

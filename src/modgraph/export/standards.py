@@ -17,7 +17,10 @@ from modgraph.paths import CatalogueRoot
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 # Profile name -> the official shape files (relative to standards/) it must satisfy, all at once.
-SHAPES: dict[str, list[str]] = {}
+SHAPES: dict[str, list[str]] = {
+    "cpsv-ap": ["cpsv-ap/cpsv-ap-SHACL.ttl"],
+    "schema-org": ["schema-org/schemaorg-shapes.shacl"],
+}
 
 
 @dataclass
@@ -67,3 +70,45 @@ def check(graph: Graph, root: CatalogueRoot, profile: str, *, shapes: Graph | No
     report.violations.sort()
     report.warnings.sort()
     return report
+
+
+READ_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml",
+                ".xml": "xml", ".trig": "trig"}
+FORMAT_NAMES = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml", "trig": "trig"}
+
+
+def read_export(path, fmt: str | None = None) -> Graph:
+    """An export file as a graph (the format from ``fmt`` or the file's suffix); a file that does not
+    parse is an InputError naming it."""
+    import warnings
+
+    from rdflib import Dataset
+
+    rdf_format = FORMAT_NAMES.get(fmt or "") or READ_FORMATS.get(path.suffix.lower())
+    if rdf_format is None:
+        raise InputError(f"cannot tell the format from the suffix '{path.suffix}': give --format", str(path))
+    if not path.is_file():
+        raise InputError("no such file" if not path.exists() else "not a file", str(path))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if rdf_format == "trig":
+                dataset = Dataset()
+                dataset.parse(path, format="trig")
+                graph = Graph()
+                for s, p, o, _ in dataset.quads():
+                    graph.add((s, p, o))
+                return graph
+            return Graph().parse(path, format=rdf_format)
+    except Exception as exc:  # rdflib raises many kinds for a broken file
+        raise InputError(f"does not parse as {rdf_format}: {' '.join(str(exc).split())[:200]}", str(path)) from None
+
+
+def render(report: CheckReport, path) -> str:
+    """The check's report: the violations, the warnings, then one verdict line."""
+    lines = [f"  Violation {line}" for line in report.violations]
+    lines += [f"  Warning   {line}" for line in report.warnings]
+    verdict = "conforms" if report.conforms else "does not conform"
+    lines.append(f"{path}: {verdict} to {report.profile} ({', '.join(report.shape_files)}): "
+                 f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
+    return "\n".join(lines)
