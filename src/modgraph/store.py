@@ -136,14 +136,14 @@ def _inputs_digest(sources: QuerySources, digests: dict[str, dict]) -> str:
 def _build(location: Path, sources: QuerySources, digests: dict, inputs: str) -> int:
     staging = location.parent / f".{location.name}.building-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
-    store = None
+    opened: list[ox.Store] = []  # the store's only reference here, dropped to close it
     try:
-        store = ox.Store(str(staging))
-        load_sources(store, sources)
-        store.optimize()
-        triples = len(store)
-        store.flush()
-        del store
+        opened.append(ox.Store(str(staging)))
+        load_sources(opened[0], sources)
+        opened[0].optimize()
+        triples = len(opened[0])
+        opened[0].flush()
+        opened.clear()
         manifest = {"format": FORMAT, "inputs": inputs, "triples": triples,
                     "asserted_only": sources.asserted_only, "files": digests,
                     "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
@@ -152,9 +152,9 @@ def _build(location: Path, sources: QuerySources, digests: dict, inputs: str) ->
         return triples
     except BaseException as exc:
         # Close the store before removing its folder: an open RocksDB writes its files again. The
-        # traceback's frames (load_sources' among them) hold references to it: clear them.
+        # traceback's frames (load_sources' among them) hold references to it: clear them too.
         traceback.clear_frames(exc.__traceback__)
-        del store  # the last reference: the store closes
+        opened.clear()
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
