@@ -20,6 +20,15 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES: dict[str, list[str]] = {
     "cpsv-ap": ["cpsv-ap/cpsv-ap-SHACL.ttl"],
     "schema-org": ["schema-org/schemaorg-shapes.shacl"],
+    "skos": ["nl-sbb/skos-ap-nl.ttl"],
+    # DCAT-AP-NL is checked together with DCAT-AP (its 152-Validaties: "zowel de DCAT-AP SHACL shapes als
+    # de DCAT-AP-NL SHACL shapes"); shapes_recommended and -aanbevolen give warnings only.
+    "dcat": ["dcat-ap/dcat-ap-3.0.1/shapes.ttl", "dcat-ap/dcat-ap-3.0.1/range.ttl",
+             "dcat-ap/dcat-ap-3.0.1/mdr-vocabularies.shape.ttl", "dcat-ap/dcat-ap-3.0.1/shapes_recommended.ttl",
+             "dcat-ap/dcat-ap-nl-3.0.0/dcat-ap-nl-SHACL.ttl",
+             "dcat-ap/dcat-ap-nl-3.0.0/dcat-ap-nl-SHACL-klassebereik.ttl",
+             "dcat-ap/dcat-ap-nl-3.0.0/dcat-ap-nl-SHACL-klassebereik-codelijsten.ttl",
+             "dcat-ap/dcat-ap-nl-3.0.0/dcat-ap-nl-SHACL-aanbevolen.ttl"],
 }
 
 
