@@ -198,6 +198,26 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_release(args: argparse.Namespace) -> int:
+    import datetime
+
+    from modgraph.export import release
+    from modgraph.limits import check_timeout
+    from modgraph.paths import find_root
+
+    version = release.check_version(args.version)
+    timeout = check_timeout(args.timeout, "--timeout")
+    try:
+        date = datetime.date.fromisoformat(args.date) if args.date else datetime.date.today()
+    except ValueError:
+        raise InputError(f"'{args.date[:40]}' is not a date such as 2026-12-03", "--date") from None
+    root = find_root(args.root)
+    with _open_engine(args, root) as engine:
+        target, files = release.release(engine, root, version, Path(args.dist), date=date, timeout=timeout)
+    print(f"released: {target} ({len(files)} files, {release.CHECKSUMS} included)")
+    return 0
+
+
 def _check_export(root, args: argparse.Namespace) -> int:
     """``export --check FILE --profile NAME``: the file against the profile's official shapes."""
     from modgraph.export import standards
@@ -443,6 +463,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"limit per query (default {DEFAULT_EXPORT_TIMEOUT:g})")
     _add_engine_options(p)
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("release", help="write every format and profile of one version into dist/VERSION/")
+    p.add_argument("version", metavar="VERSION", help="the release, e.g. 1.0.0 (the ontology's versionIRI ends in it)")
+    p.add_argument("--dist", default="dist", metavar="DIR", help="where release folders go (default: dist)")
+    p.add_argument("--date", default=None, metavar="YYYY-MM-DD",
+                   help="the release date, the ontology's dcterms:modified (default: today)")
+    p.add_argument("--timeout", default=DEFAULT_EXPORT_TIMEOUT, metavar="SECONDS",
+                   help=f"limit per query (default {DEFAULT_EXPORT_TIMEOUT:g})")
+    _add_engine_options(p)
+    p.set_defaults(func=_cmd_release)
 
     p = sub.add_parser("publish", help="upload the catalogue to a SPARQL server, replacing the previous version atomically")
     p.add_argument("--endpoint", dest="publish_endpoint", metavar="URL",

@@ -77,3 +77,15 @@ def _rdflib_engine(sources) -> Engine:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
     return RdflibEngine(graph)
+
+
+def from_graph(graph) -> Engine:
+    """An in-memory pyoxigraph engine over an rdflib ``graph`` (e.g. the catalogue as a release sets it)."""
+    import pyoxigraph as ox
+
+    from modgraph.engines.convert import to_oxigraph
+    from modgraph.engines.oxigraph_engine import OxigraphEngine
+
+    store = ox.Store()
+    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)
+    return OxigraphEngine(store)

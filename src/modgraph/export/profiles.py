@@ -26,6 +26,14 @@ def names(root: CatalogueRoot) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
 
 
+NOT_RDF = {"hsds"}  # profiles written as JSON and CSV by their own module (modgraph.export.hsds)
+
+
+def rdf_names(root: CatalogueRoot) -> list[str]:
+    """The profiles whose output is an RDF graph (written in any RDF format)."""
+    return [name for name in names(root) if name not in NOT_RDF]
+
+
 def profile_folder(root: CatalogueRoot, name: str) -> Path:
     """The folder of profile ``name``; an unknown name is an InputError listing the known ones."""
     known = names(root)
