@@ -25,6 +25,10 @@ FORMATS: dict[str, tuple[str, str, str]] = {
     "trig": ("trig", ".trig", "application/trig"),
 }
 CATALOGUE_GRAPH = URIRef("https://w3id.org/modgraph/graph/catalogue")
+# The profiles' vocabularies beside the catalogue's own prefixes (schema.org's shapes target http://schema.org/).
+EXPORT_PREFIXES = {**PREFIXES, "sdo": "http://schema.org/", "adms": "http://www.w3.org/ns/adms#",
+                   "locn": "http://www.w3.org/ns/locn#", "vcard": "http://www.w3.org/2006/vcard/ns#",
+                   "dcatap": "http://data.europa.eu/r5r/"}
 CONTEXT_FILE = "context.jsonld"  # beside a JSON-LD export, which refers to it
 
 
@@ -48,8 +52,8 @@ def canonical(graph: Graph) -> Graph:
 
 
 def context() -> dict:
-    """The JSON-LD context of the exports: the catalogue's prefixes."""
-    return {"@context": {prefix: str(namespace) for prefix, namespace in sorted(PREFIXES.items())}}
+    """The JSON-LD context of the exports: the catalogue's and the profiles' prefixes."""
+    return {"@context": {prefix: str(namespace) for prefix, namespace in sorted(EXPORT_PREFIXES.items())}}
 
 
 def serialise(graph: Graph, fmt: str, *, context_reference: str = CONTEXT_FILE) -> bytes:
@@ -84,7 +88,7 @@ def _jsonld(graph: Graph, context_reference: str) -> bytes:
 
 
 def _bind(graph) -> None:
-    for prefix, namespace in PREFIXES.items():
+    for prefix, namespace in EXPORT_PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
 
 
