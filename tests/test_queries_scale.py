@@ -129,15 +129,9 @@ def test_no_comparison_with_an_unbound_parameter(name):
         f"{name}: use BIND (COALESCE(?__param, \"any\") AS ?wanted) and FILTER (?wanted = \"any\" || ...)"
 
 
-# Not rewritten yet: module-card's evidence filter (its example gives the same 30 rows on Virtuoso).
-NOT_YET_PORTABLE = {"module-card"}
-
-
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_no_property_path_inside_exists(name):
     """Virtuoso 7.2: EXISTS over a property path is false (so NOT EXISTS is true)."""
-    if name in NOT_YET_PORTABLE:
-        pytest.xfail("not rewritten yet (docs/queries.md)")
     for body in _exists_bodies(_code(ALL[name].text)):
         body = body.replace("||", " ").replace("&&", " ")
         assert not re.search(r"[\w>)]\s*[/|^]\s*[\w<^(]|:\w+[+*?](?=\s)|\^\s*\w+:", body), \
@@ -147,8 +141,6 @@ def test_no_property_path_inside_exists(name):
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_no_or_between_exists(name):
     """Virtuoso 7.2 does not compile EXISTS {...} || EXISTS {...}."""
-    if name in NOT_YET_PORTABLE:
-        pytest.xfail("not rewritten yet (docs/queries.md)")
     assert not re.search(r"\}\s*\)?\s*\|\|\s*\(?\s*(NOT\s+)?EXISTS", _code(ALL[name].text), flags=re.I), name
 
 
