@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from conftest import REPO
@@ -166,3 +167,9 @@ def test_competent_authority_per_werksoort(graph):
     services = set(graph.subjects(RDF.type, CPSV.PublicService))
     assert {s for s in services if (s, CV.hasCompetentAuthority, amw) in graph} == \
         {s for s in services if "/module/amw/" in str(s)}
+
+
+def test_the_same_graph_on_the_rdflib_engine(graph, root):
+    # The profile's queries mean the same on every engine (docs/queries.md): rdflib gives the same graph.
+    with open_engine(root, engine="rdflib") as engine:
+        assert isomorphic(profiles.build(engine, root, "cpsv-ap", timeout=120), graph)

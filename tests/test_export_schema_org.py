@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from conftest import REPO
@@ -129,3 +130,9 @@ def test_related_services(graph):
     assert module("bmw/intake-bmw") in set(graph.objects(training, SDO.isRelatedTo))
     # ... and the relation is found from the intake's side too.
     assert training in set(graph.objects(module("bmw/intake-bmw"), SDO.isRelatedTo))
+
+
+def test_the_same_graph_on_the_rdflib_engine(graph, root):
+    # The profile's queries mean the same on every engine (docs/queries.md): rdflib gives the same graph.
+    with open_engine(root, engine="rdflib") as engine:
+        assert isomorphic(profiles.build(engine, root, "schema-org", timeout=120), graph)
