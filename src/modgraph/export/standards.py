@@ -110,7 +110,9 @@ def check(graph: Graph, root: CatalogueRoot, profile: str, *, shapes: Graph | No
         warnings.simplefilter("ignore", ShapeRecursionWarning)
         _, results, _ = validate(graph, shacl_graph=shapes, allow_warnings=True, advanced=True, **options)
     report = CheckReport(profile, files)
-    for result in results.subjects(SH.resultSeverity, None):
+    # The report's own results only: a failed sh:node nests the inner shape's results under sh:detail,
+    # with the inner severities (DCAT-AP's publisher check is a Warning whose details are Violations).
+    for result in results.objects(None, SH.result):
         severity = results.value(result, SH.resultSeverity)
         line = " ".join(str(part) for part in (results.value(result, SH.focusNode),
                                                 results.value(result, SH.resultPath) or "-",
