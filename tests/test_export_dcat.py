@@ -162,3 +162,17 @@ def test_theme_language_and_standards(graph):
                              URIRef("https://docs.geostandaarden.nl/nl-sbb/nl-sbb/"), URIRef("https://schema.org/")}
     for standard in standards_met:
         assert (standard, RDF.type, DCTERMS.Standard) in graph
+
+
+def test_the_description_counts_the_modules_of_the_catalogue(graph, root):
+    # README: deel 2a holds "the 21 modules of company social work", deel 2b "the 22 modules of general
+    # social work"; the dataset's description says the same, so it must match the catalogue.
+    (description,) = [d for d in graph.objects(DATASET, DCTERMS.description) if d.language == "en"]
+    query = ("PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX mg: <https://w3id.org/modgraph/def#> "
+             "SELECT ?document (COUNT(?module) AS ?n) WHERE { ?module a mg:Module ; dcterms:source ?document } "
+             "GROUP BY ?document")
+    with open_engine(root) as engine:
+        counts = {str(row["document"]).removeprefix(ID): int(row["n"]) for row in engine.run(query).rows}
+    assert counts == {"document/deel-2a": 21, "document/deel-2b": 22}
+    assert "part 2a (the BMW offer in modules, 21 modules)" in description
+    assert "part 2b (the work-related AMW offer in modules, 22 modules)" in description
