@@ -136,3 +136,18 @@ def test_the_same_graph_on_the_rdflib_engine(graph, root):
     # The profile's queries mean the same on every engine (docs/queries.md): rdflib gives the same graph.
     with open_engine(root, engine="rdflib") as engine:
         assert isomorphic(profiles.build(engine, root, "schema-org", timeout=120), graph)
+
+
+def test_a_service_compacts_to_the_json_ld_a_page_embeds(graph):
+    # schema.org's context ("@context": "https://schema.org") has "@vocab": "http://schema.org/": with it a
+    # service's node reads with schema.org's plain names, as in <script type="application/ld+json">.
+    import json
+
+    service = module("amw/intake")
+    node = Graph()
+    for triple in graph.triples((service, None, None)):
+        node.add(triple)
+    data = json.loads(node.serialize(format="json-ld", context={"@vocab": "http://schema.org/"}, auto_compact=True))
+    assert data["@type"] == "Service" and data["identifier"] == "amw/intake"
+    assert {"name", "description", "audience", "category", "provider", "isRelatedTo", "areaServed"} <= set(data)
+    assert data["provider"] == {"@id": str(AMW_PROVIDER)}
