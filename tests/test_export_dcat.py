@@ -176,3 +176,11 @@ def test_the_description_counts_the_modules_of_the_catalogue(graph, root):
     assert counts == {"document/deel-2a": 21, "document/deel-2b": 22}
     assert "part 2a (the BMW offer in modules, 21 modules)" in description
     assert "part 2b (the work-related AMW offer in modules, 22 modules)" in description
+
+
+def test_the_same_graph_on_the_rdflib_engine(graph, root):
+    # The profile's queries mean the same on every engine (docs/queries.md).
+    from rdflib.compare import isomorphic
+
+    with open_engine(root, engine="rdflib") as engine:
+        assert isomorphic(profiles.build(engine, root, "dcat"), graph)

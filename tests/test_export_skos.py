@@ -145,3 +145,11 @@ def test_schemes_carry_an_nl_sbb_title_and_sources_a_name(graph):
     assert any(graph.objects(functions_bmw, RDFS.comment))
     # data/documents/eindnotitie.ttl: deel 2a is titled "het BMW-aanbod in modulen".
     assert (URIRef(ID + "document/deel-2a"), DCTERMS.title, Literal("het BMW-aanbod in modulen", lang="nl")) in graph
+
+
+def test_the_same_graph_on_the_rdflib_engine(graph, root):
+    # The profile's queries mean the same on every engine (docs/queries.md).
+    from rdflib.compare import isomorphic
+
+    with open_engine(root, engine="rdflib") as engine:
+        assert isomorphic(profiles.build(engine, root, "skos"), graph)
