@@ -192,7 +192,9 @@ def _read_json(path: Path):
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", str(path)) from None
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
+        raise InputError(f"is not JSON: {exc.msg}", f"{path}:{exc.lineno}:{exc.colno}") from None
+    except ValueError as exc:  # not UTF-8
         raise InputError(f"is not JSON: {exc}", str(path)) from None
 
 
@@ -346,27 +348,30 @@ def _check_json(path: Path, schemas: Path) -> CheckReport:
             continue
         data = _read_json(file)
         for schema_name, validator in validators["page"]:
-            report.violations += [f"{name}: {_where(e)}: {e.message} ({schema_name})" for e in validator.iter_errors(data)]
+            report.violations += [f"{name}: {_where(e) or '/'}: {e.message} ({schema_name})"
+                                  for e in validator.iter_errors(data)]
         contents = data.get("contents") if isinstance(data, dict) else None
         if not isinstance(contents, list):
             report.violations.append(f"{name}: no list 'contents'")
             continue
         if data.get("total_items") != len(contents):
-            report.violations.append(f"{name}: total_items is {data.get('total_items')}, contents holds {len(contents)}")
+            report.violations.append(f"{name}: total_items is {data.get('total_items')}, "
+                                     f"contents holds {len(contents)}")
         for schema_name, validator in validators[kind]:
             for index, item in enumerate(contents):
                 report.violations += [f"{name}: /contents/{index}{_where(e)}: {e.message} ({schema_name})"
                                       for e in validator.iter_errors(item)]
-        seen = [item.get("id") for item in contents if isinstance(item, dict)]
+        seen = [item["id"] for item in contents if isinstance(item, dict) and isinstance(item.get("id"), str)]
         ids[kind] = set(seen)
-        report.violations += [f"{name}: id {i} occurs {seen.count(i)} times" for i in sorted(ids[kind]) if seen.count(i) > 1]
+        report.violations += [f"{name}: id {i} occurs {seen.count(i)} times"
+                              for i in sorted(ids[kind]) if seen.count(i) > 1]
     report.violations += _dangling(path, ids)
     report.violations.sort()
     return report
 
 
 def _where(error) -> str:
-    return "".join(f"/{part}" for part in error.absolute_path) or "/"
+    return "".join(f"/{part}" for part in error.absolute_path)
 
 
 def _dangling(path: Path, ids: dict[str, set[str]]) -> list[str]:
@@ -376,14 +381,19 @@ def _dangling(path: Path, ids: dict[str, set[str]]) -> list[str]:
     problems = []
     services = _read_json(path / JSON_FILES["service"]).get("contents", [])
     for index, service in enumerate(services):
+        if not isinstance(service, dict):
+            continue  # the schemas have said so
         if service.get("organization_id") not in ids["organization"]:
             problems.append(f"{JSON_FILES['service']}: /contents/{index}/organization_id: no such organization")
-        for number, attribute in enumerate(service.get("attributes", [])):
-            if attribute.get("taxonomy_term_id") not in ids["taxonomy_term"]:
+        attributes = service.get("attributes")
+        for number, attribute in enumerate(attributes if isinstance(attributes, list) else []):
+            if isinstance(attribute, dict) and attribute.get("taxonomy_term_id") not in ids["taxonomy_term"]:
                 problems.append(f"{JSON_FILES['service']}: /contents/{index}/attributes/{number}/taxonomy_term_id: "
                                 "no such taxonomy term")
     terms = _read_json(path / JSON_FILES["taxonomy_term"]).get("contents", [])
     for index, term in enumerate(terms):
+        if not isinstance(term, dict):
+            continue
         if term.get("taxonomy_id") not in ids["taxonomy"]:
             problems.append(f"{JSON_FILES['taxonomy_term']}: /contents/{index}/taxonomy_id: no such taxonomy")
         if "parent_id" in term and term["parent_id"] not in ids["taxonomy_term"]:
