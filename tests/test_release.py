@@ -28,8 +28,8 @@ def released(tmp_path_factory):
 def test_the_release_holds_every_format_every_profile_and_checksums(released):
     folder = released / "1.2.3"
     names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    formats = {"catalogue.ttl", "catalogue.nt", "catalogue.jsonld", "context.jsonld", "catalogue.rdf",
-               "catalogue.trig", "modules.csv"}
+    formats = {"modgraph.ttl", "modgraph.nt", "modgraph.jsonld", "context.jsonld", "modgraph.rdf",
+               "modgraph.trig", "modgraph.csv"}
     assert formats <= names
     for name in profiles.rdf_names(CatalogueRoot(REPO)):
         assert {f"profiles/{name}.ttl", f"profiles/{name}.jsonld"} <= names, name
@@ -44,10 +44,21 @@ def test_the_release_holds_every_format_every_profile_and_checksums(released):
 
 
 def test_the_ontology_carries_the_release_version_and_date(released):
-    graph = Graph().parse(released / "1.2.3" / "catalogue.ttl", format="turtle")
+    graph = Graph().parse(released / "1.2.3" / "modgraph.ttl", format="turtle")
     assert set(graph.objects(ONTOLOGY, OWL.versionIRI)) == {URIRef("https://w3id.org/modgraph/def/1.2.3")}
     assert set(graph.objects(ONTOLOGY, OWL.versionInfo)) == {Literal("1.2.3")}
     assert set(graph.objects(ONTOLOGY, DCTERMS.modified)) == {Literal("2026-12-03", datatype=XSD.date)}
+
+
+def test_the_dcat_description_lists_the_releases_own_files(released):
+    """Every distribution the DCAT description offers is a file of this release, at this version."""
+    folder = released / "1.2.3"
+    graph = Graph().parse(folder / "profiles" / "dcat.ttl", format="turtle")
+    downloads = {str(o) for o in graph.objects(None, URIRef("http://www.w3.org/ns/dcat#downloadURL"))}
+    assert len(downloads) == 6  # ttl, nt, jsonld, rdfxml, trig, csv
+    for url in downloads:
+        assert url.startswith("https://w3id.org/modgraph/dist/1.2.3/"), url
+        assert (folder / url.rsplit("/", 1)[1]).is_file(), url
 
 
 def test_a_release_is_never_overwritten(released):

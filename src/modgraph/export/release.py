@@ -65,8 +65,8 @@ def release(engine: Engine, root: CatalogueRoot, version: str, dist: Path, *, da
     try:
         with from_graph(graph) as released:
             for fmt, (_, suffix, _) in formats.FORMATS.items():
-                core.write(released, root, fmt, staging / f"catalogue{suffix}", timeout=timeout)
-            core.write(released, root, "csv", staging / "modules.csv", timeout=timeout)
+                core.write(released, root, fmt, staging / f"modgraph{suffix}", timeout=timeout)
+            core.write(released, root, "csv", staging / "modgraph.csv", timeout=timeout)
             (staging / "profiles").mkdir()
             for name in profiles.rdf_names(root):
                 for fmt in ("ttl", "jsonld"):
