@@ -249,3 +249,13 @@ def tree_snapshot(root: Path) -> dict[str, tuple]:
 
 def modules_in(graph: Graph) -> set:
     return set(graph.subjects(RDF.type, URIRef(PREFIXES["mg"] + "Module")))
+
+
+def build_profile(name: str, **engine_options):
+    """The graph of export profile ``name`` (profiles/NAME) over the repository's catalogue."""
+    from modgraph.engines import open_engine
+    from modgraph.export import profiles
+
+    root = CatalogueRoot(REPO)
+    with open_engine(root, **engine_options) as engine:
+        return profiles.build(engine, root, name, timeout=300)

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-from conftest import REPO
-from modgraph.engines import open_engine
-from modgraph.export import profiles, standards
+from conftest import REPO, build_profile
+from modgraph.export import standards
 from modgraph.paths import CatalogueRoot
 
 CPSV = Namespace("http://purl.org/vocab/cpsv#")
@@ -33,8 +31,7 @@ def root() -> CatalogueRoot:
 
 @pytest.fixture(scope="module")
 def graph(root) -> Graph:
-    with open_engine(root) as engine:
-        return profiles.build(engine, root, "cpsv-ap")
+    return build_profile("cpsv-ap")
 
 
 @pytest.fixture(scope="module")
@@ -168,8 +165,3 @@ def test_competent_authority_per_werksoort(graph):
     assert {s for s in services if (s, CV.hasCompetentAuthority, amw) in graph} == \
         {s for s in services if "/module/amw/" in str(s)}
 
-
-def test_the_same_graph_on_the_rdflib_engine(graph, root):
-    # The profile's queries mean the same on every engine (docs/queries.md): rdflib gives the same graph.
-    with open_engine(root, engine="rdflib") as engine:
-        assert isomorphic(profiles.build(engine, root, "cpsv-ap", timeout=120), graph)

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, SKOS, XSD
 
-from conftest import REPO
+from conftest import REPO, build_profile
 from modgraph.engines import open_engine
 from modgraph.export import profiles, standards
 from modgraph.paths import CatalogueRoot
@@ -36,8 +36,7 @@ def root():
 
 @pytest.fixture(scope="module")
 def graph(root):
-    with open_engine(root) as engine:
-        return profiles.build(engine, root, "dcat")
+    return build_profile("dcat")
 
 
 @pytest.fixture(scope="module")
@@ -177,10 +176,3 @@ def test_the_description_counts_the_modules_of_the_catalogue(graph, root):
     assert "part 2a (the BMW offer in modules, 21 modules)" in description
     assert "part 2b (the work-related AMW offer in modules, 22 modules)" in description
 
-
-def test_the_same_graph_on_the_rdflib_engine(graph, root):
-    # The profile's queries mean the same on every engine (docs/queries.md).
-    from rdflib.compare import isomorphic
-
-    with open_engine(root, engine="rdflib") as engine:
-        assert isomorphic(profiles.build(engine, root, "dcat"), graph)

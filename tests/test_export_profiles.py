@@ -6,9 +6,10 @@ import shutil
 
 import pytest
 from rdflib import URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SKOS
 
-from conftest import REPO
+from conftest import REPO, build_profile
 from modgraph.engines import open_engine
 from modgraph.errors import InputError
 from modgraph.export import profiles
@@ -54,3 +55,9 @@ def test_a_profile_query_must_construct(root):
     with open_engine(root) as engine, pytest.raises(InputError) as info:
         profiles.build(engine, root, "demo")
     assert "wrong.rq" in str(info.value) and "CONSTRUCT" in str(info.value)
+
+
+@pytest.mark.parametrize("name", profiles.rdf_names(CatalogueRoot(REPO)))
+def test_every_profile_gives_the_same_graph_on_the_rdflib_engine(name):
+    """The profiles' queries mean the same on every engine (docs/queries.md)."""
+    assert isomorphic(build_profile(name, engine="rdflib"), build_profile(name))

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from conftest import REPO
-from modgraph.engines import open_engine
-from modgraph.export import profiles, standards
+from conftest import REPO, build_profile
+from modgraph.export import standards
 from modgraph.paths import CatalogueRoot
 
 SDO = Namespace("http://schema.org/")
@@ -35,8 +33,7 @@ def root() -> CatalogueRoot:
 
 @pytest.fixture(scope="module")
 def graph(root) -> Graph:
-    with open_engine(root) as engine:
-        return profiles.build(engine, root, "schema-org")
+    return build_profile("schema-org")
 
 
 def test_the_profile_conforms_to_the_official_schema_org_shapes(graph, root):
@@ -131,11 +128,6 @@ def test_related_services(graph):
     # ... and the relation is found from the intake's side too.
     assert training in set(graph.objects(module("bmw/intake-bmw"), SDO.isRelatedTo))
 
-
-def test_the_same_graph_on_the_rdflib_engine(graph, root):
-    # The profile's queries mean the same on every engine (docs/queries.md): rdflib gives the same graph.
-    with open_engine(root, engine="rdflib") as engine:
-        assert isomorphic(profiles.build(engine, root, "schema-org", timeout=120), graph)
 
 
 def test_a_service_compacts_to_the_json_ld_a_page_embeds(graph):

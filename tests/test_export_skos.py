@@ -10,9 +10,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
-from conftest import REPO
-from modgraph.engines import open_engine
-from modgraph.export import profiles, standards
+from conftest import REPO, build_profile
+from modgraph.export import standards
 from modgraph.paths import CatalogueRoot
 
 ID = "https://w3id.org/modgraph/id/"
@@ -26,8 +25,7 @@ def root():
 
 @pytest.fixture(scope="module")
 def graph(root):
-    with open_engine(root) as engine:
-        return profiles.build(engine, root, "skos")
+    return build_profile("skos")
 
 
 @pytest.fixture(scope="module")
@@ -146,10 +144,3 @@ def test_schemes_carry_an_nl_sbb_title_and_sources_a_name(graph):
     # data/documents/eindnotitie.ttl: deel 2a is titled "het BMW-aanbod in modulen".
     assert (URIRef(ID + "document/deel-2a"), DCTERMS.title, Literal("het BMW-aanbod in modulen", lang="nl")) in graph
 
-
-def test_the_same_graph_on_the_rdflib_engine(graph, root):
-    # The profile's queries mean the same on every engine (docs/queries.md).
-    from rdflib.compare import isomorphic
-
-    with open_engine(root, engine="rdflib") as engine:
-        assert isomorphic(profiles.build(engine, root, "skos"), graph)
