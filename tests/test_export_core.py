@@ -124,3 +124,31 @@ def test_bad_options_are_one_line(tmp_path, args, where):
     assert result.returncode == 2, result.stdout + result.stderr
     assert where in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_profile_export_passes_its_check_and_a_broken_one_fails(tmp_path):
+    """CPSV-AP 3.2.0 requires exactly one dct:identifier on a public service: without it the check fails."""
+    path = tmp_path / "cpsv-ap.nt"
+    assert run_modgraph("--root", str(REPO), "export", "--profile", "cpsv-ap", "--format", "nt",
+                        "--out", str(path)).returncode == 0
+    result = run_modgraph("--root", str(REPO), "export", "--profile", "cpsv-ap", "--check", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith(f"{path}: conforms to cpsv-ap")
+    intake = "<https://w3id.org/modgraph/id/module/amw/intake> <http://purl.org/dc/terms/identifier> "
+    broken = tmp_path / "broken.nt"
+    broken.write_text("".join(line + "\n" for line in path.read_text(encoding="utf-8").splitlines()
+                              if not line.startswith(intake)), encoding="utf-8")
+    result = run_modgraph("--root", str(REPO), "export", "--profile", "cpsv-ap", "--check", str(broken))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "module/amw/intake" in result.stdout and "does not conform" in result.stdout.splitlines()[-1]
+
+
+def test_the_hsds_export_and_its_check_from_the_command(tmp_path):
+    for fmt in ("json", "csv"):
+        folder = tmp_path / fmt
+        result = run_modgraph("--root", str(REPO), "export", "--profile", "hsds", "--format", fmt, "--out", str(folder))
+        assert result.returncode == 0, result.stderr
+        assert "43 services" in result.stdout  # deel 2b: 22 modules, deel 2a: 21
+        result = run_modgraph("--root", str(REPO), "export", "--profile", "hsds", "--check", str(folder))
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "conforms to hsds" in result.stdout.splitlines()[-1]

@@ -190,7 +190,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return _check_export(root, args)
     if args.out is None:
         raise InputError("give the file to write: --out PATH", "--out")
-    fmt = args.format or ("csv" if args.profile == "csv" else "ttl")
+    fmt = args.format or {"csv": "csv", "hsds": "json"}.get(args.profile or "", "ttl")
     with _open_engine(args, root) as engine:
         written = core.write(engine, root, fmt, Path(args.out), profile=args.profile, timeout=timeout)
     for item in written:
@@ -225,8 +225,12 @@ def _check_export(root, args: argparse.Namespace) -> int:
     if not args.profile:
         raise InputError("say which profile the file is in: --profile NAME (the core export is checked "
                          "by modgraph validate)", "--check")
-    graph = standards.read_export(Path(args.check), args.format)
-    report = standards.check(graph, root, args.profile)
+    if args.profile == "hsds":
+        from modgraph.export import hsds
+
+        report = hsds.check(Path(args.check), root)
+    else:
+        report = standards.check(standards.read_export(Path(args.check), args.format), root, args.profile)
     print(standards.render(report, Path(args.check)))
     return 0 if report.conforms else 1
 
@@ -450,9 +454,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_synth)
 
     p = sub.add_parser("export", help="write the catalogue, or one of its profiles, in a standard format")
-    p.add_argument("--format", choices=["ttl", "nt", "jsonld", "rdfxml", "trig", "csv"], default=None,
+    p.add_argument("--format", choices=["ttl", "nt", "jsonld", "rdfxml", "trig", "csv", "json"], default=None,
                    help="ttl (default), nt, jsonld (with context.jsonld beside it), rdfxml, trig, or csv (one row "
-                        "per module)")
+                        "per module); --profile hsds: json (default) or csv, into the folder --out")
     p.add_argument("--profile", metavar="NAME",
                    help="a mapping to a standard (profiles/NAME: cpsv-ap, schema-org, skos, dcat, ...; csv is the "
                         "module table); left out: the catalogue itself, asserted + inferred")

@@ -25,7 +25,7 @@ from modgraph.results import render
 CSV_QUERY = "module-table"
 CSV_LISTS = ("frequency", "setting")   # GROUP_CONCAT columns: engines join the parts in any order
 CSV_SEPARATOR = " | "
-EXPORT_FORMATS = [*formats.FORMATS, "csv"]
+EXPORT_FORMATS = [*formats.FORMATS, "csv", "json"]  # json: the hsds profile only
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,12 @@ def write(engine: Engine, root: CatalogueRoot, fmt: str, out: Path, *, profile: 
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown format '{fmt}' (one of: {', '.join(EXPORT_FORMATS)})", "--format")
     out = Path(out)
+    if profile == "hsds":  # JSON or CSV files in a folder, by its own module
+        from modgraph.export import hsds
+
+        return hsds.write(engine, root, out, fmt=fmt, timeout=timeout)
+    if fmt == "json":
+        raise InputError("json is the hsds profile's format: use jsonld for the catalogue", "--format")
     if out.is_dir():
         raise InputError("is a folder: give the file to write", "--out")
     if fmt == "csv":

@@ -67,6 +67,10 @@ def release(engine: Engine, root: CatalogueRoot, version: str, dist: Path, *, da
             for fmt, (_, suffix, _) in formats.FORMATS.items():
                 core.write(released, root, fmt, staging / f"modgraph{suffix}", timeout=timeout)
             core.write(released, root, "csv", staging / "modgraph.csv", timeout=timeout)
+            if "hsds" in profiles.names(root):
+                (staging / "hsds").mkdir()
+                for fmt in ("json", "csv"):
+                    core.write(released, root, fmt, staging / "hsds" / fmt, profile="hsds", timeout=timeout)
             (staging / "profiles").mkdir()
             for name in profiles.rdf_names(root):
                 for fmt in ("ttl", "jsonld"):
