@@ -152,3 +152,22 @@ def test_the_hsds_export_and_its_check_from_the_command(tmp_path):
         result = run_modgraph("--root", str(REPO), "export", "--profile", "hsds", "--check", str(folder))
         assert result.returncode == 0, result.stdout + result.stderr
         assert "conforms to hsds" in result.stdout.splitlines()[-1]
+
+
+def test_the_schema_org_json_ld_is_what_a_page_embeds(tmp_path):
+    """schema.org JSON-LD names schema.org's own context (whose @vocab is http://schema.org/), so it goes
+    into a page's <script type="application/ld+json"> as it is; read with that @vocab it is the profile."""
+    from conftest import build_profile
+
+    path = tmp_path / "services.jsonld"
+    result = run_modgraph("--root", str(REPO), "export", "--profile", "schema-org", "--format", "jsonld",
+                          "--out", str(path))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["services.jsonld"]  # no context file needed
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["@context"] == "https://schema.org"
+    intake = next(n for n in document["@graph"] if n["@id"] == "https://w3id.org/modgraph/id/module/amw/intake")
+    assert intake["@type"] == "Service" and intake["identifier"] == "amw/intake"
+    document["@context"] = {"@vocab": "http://schema.org/"}  # schema.org's context, offline
+    back = Graph().parse(data=json.dumps(document), format="json-ld")
+    assert isomorphic(back, build_profile("schema-org"))

@@ -23,6 +23,9 @@ from modgraph.paths import CatalogueRoot
 from modgraph.results import render
 
 CSV_QUERY = "module-table"
+# Profile -> (the @context its JSON-LD names, the @vocab that context has): schema.org's JSON-LD goes into
+# <script type="application/ld+json"> with schema.org's own context, not a file beside it.
+EMBEDDED_CONTEXTS = {"schema-org": ("https://schema.org", "http://schema.org/")}
 CSV_LISTS = ("frequency", "setting")   # GROUP_CONCAT columns: engines join the parts in any order
 CSV_SEPARATOR = " | "
 EXPORT_FORMATS = [*formats.FORMATS, "csv", "json"]  # json: the hsds profile only
@@ -70,6 +73,11 @@ def write(engine: Engine, root: CatalogueRoot, fmt: str, out: Path, *, profile: 
         raise InputError("the csv profile is the module table: use --format csv", "--profile")
     graph = export_graph(engine, root, profile, timeout=timeout)
     written = []
+    if fmt == "jsonld" and profile in EMBEDDED_CONTEXTS:  # JSON-LD a web page embeds as it is
+        reference, vocab = EMBEDDED_CONTEXTS[profile]
+        write_atomically(out, formats.serialise(graph, fmt, context_reference=reference, vocab=vocab).decode("utf-8"),
+                         shown=out)
+        return [Written(out, f"{len(graph):,} triples, {fmt} with \"@context\": \"{reference}\"")]
     if fmt == "jsonld":
         context = out.parent / formats.CONTEXT_FILE
         write_atomically(context, json.dumps(formats.context(), indent=2, sort_keys=True) + "\n", shown=context)

@@ -56,14 +56,18 @@ def context() -> dict:
     return {"@context": {prefix: str(namespace) for prefix, namespace in sorted(EXPORT_PREFIXES.items())}}
 
 
-def serialise(graph: Graph, fmt: str, *, context_reference: str = CONTEXT_FILE) -> bytes:
-    """``graph`` in ``fmt`` (a key of :data:`FORMATS`) as UTF-8 bytes, deterministic."""
+def serialise(graph: Graph, fmt: str, *, context_reference: str = CONTEXT_FILE, vocab: str | None = None) -> bytes:
+    """``graph`` in ``fmt`` (a key of :data:`FORMATS`) as UTF-8 bytes, deterministic.
+
+    JSON-LD refers to ``context_reference``; with ``vocab`` it is compacted with that ``@vocab`` (plain
+    names, as ``"@context": "https://schema.org"`` reads them) instead of the prefixes.
+    """
     graph = canonical(graph)
     if fmt == "nt":
         lines = sorted(line for line in graph.serialize(format="nt").splitlines() if line.strip())
         return "".join(line + "\n" for line in lines).encode("utf-8")
     if fmt == "jsonld":
-        return _jsonld(graph, context_reference)
+        return _jsonld(graph, context_reference, {"@vocab": vocab} if vocab else context()["@context"])
     if fmt == "trig":
         dataset = Dataset()
         _bind(dataset)
@@ -74,9 +78,9 @@ def serialise(graph: Graph, fmt: str, *, context_reference: str = CONTEXT_FILE) 
     return graph.serialize(format=FORMATS[fmt][0]).encode("utf-8")
 
 
-def _jsonld(graph: Graph, context_reference: str) -> bytes:
-    """Expanded JSON-LD compacted with the prefixes, nodes and values sorted, referring to the context file."""
-    data = json.loads(graph.serialize(format="json-ld", context=context()["@context"]))
+def _jsonld(graph: Graph, context_reference: str, compact_with: dict) -> bytes:
+    """JSON-LD compacted with ``compact_with``, nodes and values sorted, referring to ``context_reference``."""
+    data = json.loads(graph.serialize(format="json-ld", context=compact_with, auto_compact=True))
     nodes = data.get("@graph", [data] if "@id" in data else [])
     for node in nodes:
         for key, value in node.items():
