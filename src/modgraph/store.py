@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from modgraph.engines.loading import load_sources
 from modgraph.errors import InputError
+from modgraph.folders import replace_folder
 from modgraph.sources import QuerySources, file_sha256
 
 MANIFEST = "modgraph-store.json"
@@ -148,7 +149,7 @@ def _build(location: Path, sources: QuerySources, digests: dict, inputs: str) ->
                     "asserted_only": sources.asserted_only, "files": digests,
                     "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        _swap(staging, location)
+        replace_folder(staging, location)
         return triples
     except BaseException as exc:
         # Close the store before removing its folder: an open RocksDB writes its files again. The
@@ -157,20 +158,6 @@ def _build(location: Path, sources: QuerySources, digests: dict, inputs: str) ->
         opened.clear()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-def _swap(staging: Path, location: Path) -> None:
-    """Put ``staging`` in place of ``location`` with renames; the old store is removed afterwards."""
-    old = location.parent / f".{location.name}.old-{os.getpid()}"
-    if location.exists():
-        os.rename(location, old)
-    try:
-        os.rename(staging, location)
-    except OSError:
-        if old.exists():
-            os.rename(old, location)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _notify_stderr(line: str) -> None:

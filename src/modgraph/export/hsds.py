@@ -40,6 +40,7 @@ from pathlib import Path
 
 from modgraph.engines import Engine
 from modgraph.errors import InputError
+from modgraph.folders import replace_folder
 from modgraph.export.standards import CheckReport
 from modgraph.paths import CatalogueRoot, find_root
 
@@ -258,7 +259,6 @@ def _check_replaceable(out: Path, known: set[str]) -> None:
 def _write_folder(out: Path, files: dict[str, bytes]) -> None:
     """Write ``files`` into a new folder beside ``out``, then put it in ``out``'s place with renames."""
     staging = out.parent / f".{out.name}.building-{os.getpid()}"
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
     try:
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
@@ -267,15 +267,7 @@ def _write_folder(out: Path, files: dict[str, bytes]) -> None:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-        if out.exists():
-            os.rename(out, old)
-        try:
-            os.rename(staging, out)
-        except OSError:
-            if old.exists():
-                os.rename(old, out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+        replace_folder(staging, out)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise InputError(f"cannot write: {exc.strerror or exc}; nothing was written", str(out)) from None
