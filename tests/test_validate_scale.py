@@ -209,9 +209,14 @@ def test_the_quality_checks_run_on_the_included_data_too(synth, tmp_path):
     assert lines[-1].startswith("does not conform: 2 violation(s)"), result.stdout
 
 
-def test_validate_refuses_a_remote_endpoint():
-    result = run_modgraph("--endpoint", "http://127.0.0.1:9/sparql", "validate", "--no-reason")
-    assert result.returncode != 0 and "--endpoint" in result.stderr and "Traceback" not in result.stderr
+@pytest.mark.parametrize("command, says", [(["validate", "--no-reason"], "validate checks local files"),
+                                           (["reason", "--check"], "the reasoner works on the catalogue's files")])
+def test_validate_and_reason_refuse_a_remote_endpoint(command, says):
+    result = run_modgraph("--endpoint", "http://127.0.0.1:9/sparql", *command)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"modgraph: error: --endpoint: {says}" + (
+        " (the catalogue and --include folders), not a remote endpoint" if command[0] == "validate" else
+        ", not on a remote endpoint")
 
 
 # ---------------------------------------------------------------- choosing the engine, bad input

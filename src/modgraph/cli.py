@@ -85,8 +85,7 @@ def _cmd_reason(args: argparse.Namespace) -> int:
     from modgraph.paths import find_root
 
     if args.endpoint:
-        raise InputError("validate checks local files (the catalogue and --include folders), "
-                         "not a remote endpoint", "--endpoint")
+        raise InputError("the reasoner works on the catalogue's files, not on a remote endpoint", "--endpoint")
     timeout = _reason_timeout(args)  # a bad --timeout is an error before any work
     root = find_root(args.root)
     catalogue = load(root, alignments=False)
