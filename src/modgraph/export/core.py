@@ -36,7 +36,7 @@ class Written:
     """What an export wrote: the file, and how much."""
 
     path: Path
-    what: str       # e.g. "8,279 triples (Turtle)"
+    what: str       # e.g. "7,723 triples, ttl"
 
 
 def export_graph(engine: Engine, root: CatalogueRoot, profile: str | None = None, *,
