@@ -354,6 +354,11 @@ def _add_reason_timeout(p: argparse.ArgumentParser) -> None:
                         f"(default {DEFAULT_REASON_TIMEOUT:g})")
 
 
+def _add_export_timeout(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--timeout", default=DEFAULT_EXPORT_TIMEOUT, metavar="SECONDS",
+                   help=f"limit per query (default {DEFAULT_EXPORT_TIMEOUT:g})")
+
+
 def _reason_timeout(args: argparse.Namespace) -> float:
     from modgraph.limits import check_timeout
 
@@ -462,8 +467,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="PATH", help="the file to write (replaced whole, or left as it was)")
     p.add_argument("--check", metavar="FILE",
                    help="instead of writing: check FILE, an export in --profile, against the standard's own shapes")
-    p.add_argument("--timeout", default=DEFAULT_EXPORT_TIMEOUT, metavar="SECONDS",
-                   help=f"limit per query (default {DEFAULT_EXPORT_TIMEOUT:g})")
+    _add_export_timeout(p)
     _add_engine_options(p)
     p.set_defaults(func=_cmd_export)
 
@@ -472,8 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dist", default="dist", metavar="DIR", help="where release folders go (default: dist)")
     p.add_argument("--date", default=None, metavar="YYYY-MM-DD",
                    help="the release date, the ontology's dcterms:modified (default: today)")
-    p.add_argument("--timeout", default=DEFAULT_EXPORT_TIMEOUT, metavar="SECONDS",
-                   help=f"limit per query (default {DEFAULT_EXPORT_TIMEOUT:g})")
+    _add_export_timeout(p)
     _add_engine_options(p)
     p.set_defaults(func=_cmd_release)
 

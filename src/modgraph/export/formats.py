@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from modgraph.namespaces import PREFIXES
@@ -97,8 +97,6 @@ def _bind(graph) -> None:
 
 
 def _has_bnode(triple) -> bool:
-    from rdflib import BNode
-
     return isinstance(triple[0], BNode) or isinstance(triple[2], BNode)
 
 

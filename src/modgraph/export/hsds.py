@@ -199,6 +199,11 @@ def _read_json(path: Path):
         raise InputError(f"is not JSON: {exc}", str(path)) from None
 
 
+def _csv_file_names(root: CatalogueRoot) -> set[str]:
+    """The files of the tabular package: datapackage.json and the CSV file of each resource."""
+    return {DATAPACKAGE} | {resource["path"] for resource in _read_json(datapackage_path(root))["resources"]}
+
+
 def csv_files(directory: Directory, root: CatalogueRoot) -> dict[str, bytes]:
     """File name -> bytes of the Tabular Data Package: the official datapackage.json and every CSV it lists."""
     path = datapackage_path(root)
@@ -238,7 +243,7 @@ def write(engine: Engine, root: CatalogueRoot, out: Path, *, fmt: str = "json",
     out = Path(out)
     directory = collect(engine, root, timeout=timeout)
     files = json_files(directory) if fmt == "json" else csv_files(directory, root)
-    _check_replaceable(out, known=set(JSON_FILES.values()) | set(csv_files(Directory(), root)))
+    _check_replaceable(out, known=set(JSON_FILES.values()) | _csv_file_names(root))
     _write_folder(out, files)
     return [Written(out, f"{directory.counts()}; HSDS 3.0 {fmt.upper()}, {len(files)} files")]
 
@@ -333,6 +338,7 @@ def _check_json(path: Path, schemas: Path) -> CheckReport:
     report = CheckReport(PROFILE, sorted({f"{STANDARD}/schema/{n}" for names in JSON_SCHEMAS.values() for n in names}
                                          | {f"{STANDARD}/schema/{PAGE_SCHEMA}"}))
     ids: dict[str, set[str]] = {}
+    read: dict[str, list] = {}  # kind -> the file's contents, for the reference check
     for kind, name in JSON_FILES.items():
         file = path / name
         if not file.is_file():
@@ -353,11 +359,12 @@ def _check_json(path: Path, schemas: Path) -> CheckReport:
             for index, item in enumerate(contents):
                 report.violations += [f"{name}: /contents/{index}{_where(e)}: {e.message} ({schema_name})"
                                       for e in validator.iter_errors(item)]
+        read[kind] = contents
         seen = [item["id"] for item in contents if isinstance(item, dict) and isinstance(item.get("id"), str)]
         ids[kind] = set(seen)
         report.violations += [f"{name}: id {i} occurs {seen.count(i)} times"
                               for i in sorted(ids[kind]) if seen.count(i) > 1]
-    report.violations += _dangling(path, ids)
+    report.violations += _dangling(read, ids)
     report.violations.sort()
     return report
 
@@ -366,12 +373,12 @@ def _where(error) -> str:
     return "".join(f"/{part}" for part in error.absolute_path)
 
 
-def _dangling(path: Path, ids: dict[str, set[str]]) -> list[str]:
-    """References from one object to another that the export does not hold."""
+def _dangling(read: dict[str, list], ids: dict[str, set[str]]) -> list[str]:
+    """References from one object to another that the export does not hold (``read``: kind -> contents)."""
     if len(ids) < len(JSON_FILES):
         return []
     problems = []
-    services = _read_json(path / JSON_FILES["service"]).get("contents", [])
+    services = read["service"]
     for index, service in enumerate(services):
         if not isinstance(service, dict):
             continue  # the schemas have said so
@@ -382,7 +389,7 @@ def _dangling(path: Path, ids: dict[str, set[str]]) -> list[str]:
             if isinstance(attribute, dict) and attribute.get("taxonomy_term_id") not in ids["taxonomy_term"]:
                 problems.append(f"{JSON_FILES['service']}: /contents/{index}/attributes/{number}/taxonomy_term_id: "
                                 "no such taxonomy term")
-    terms = _read_json(path / JSON_FILES["taxonomy_term"]).get("contents", [])
+    terms = read["taxonomy_term"]
     for index, term in enumerate(terms):
         if not isinstance(term, dict):
             continue

@@ -123,9 +123,13 @@ def check(graph: Graph, root: CatalogueRoot, profile: str, *, shapes: Graph | No
     return report
 
 
-READ_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml",
-                ".xml": "xml", ".trig": "trig"}
-FORMAT_NAMES = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml", "trig": "trig"}
+def _rdflib_formats() -> tuple[dict[str, str], dict[str, str]]:
+    """--format value -> rdflib parser, and file suffix -> rdflib parser, from the export formats."""
+    from modgraph.export.formats import FORMATS
+
+    by_name = {name: parser for name, (parser, _, _) in FORMATS.items()}
+    by_suffix = {suffix: parser for parser, suffix, _ in FORMATS.values()} | {".json": "json-ld", ".xml": "xml"}
+    return by_name, by_suffix
 
 
 def read_export(path, fmt: str | None = None) -> Graph:
@@ -135,7 +139,8 @@ def read_export(path, fmt: str | None = None) -> Graph:
 
     from rdflib import Dataset
 
-    rdf_format = FORMAT_NAMES.get(fmt or "") or READ_FORMATS.get(path.suffix.lower())
+    by_name, by_suffix = _rdflib_formats()
+    rdf_format = by_name.get(fmt or "") or by_suffix.get(path.suffix.lower())
     if rdf_format is None:
         raise InputError(f"cannot tell the format from the suffix '{path.suffix}': give --format", str(path))
     if not path.is_file():
