@@ -57,6 +57,14 @@ VIRTUOSO_MISMATCHES: dict[str, str] = {
                 "cycle), and quote lists with an empty first element (an OPTIONAL quote left unbound)",
 }
 
+# Cases Virtuoso 7.2.5 answers right in most runs but not all: non-strict xfail, so a wrong run is
+# reported (XFAIL) without turning CI red, and a right one passes. The Oxigraph server case stays strict.
+VIRTUOSO_UNSTABLE: dict[str, str] = {
+    "follow-ups": "once in five full-suite runs (CI, 2026-12-03) Virtuoso paired the quote of one evidence "
+                  "statement with the page of another (page 20 instead of 22 for Weer aan de slag); never "
+                  "when the test ran alone (3 runs) or with test_publish (1 run)",
+}
+
 PAYLOADS = [
     'x" } UNION { ?s ?p ?o } #',
     "x' . ?s ?p ?o . FILTER('1'",
@@ -365,6 +373,8 @@ def _cases():
             marks = []
             if server == "virtuoso" and name in VIRTUOSO_MISMATCHES:
                 marks = [pytest.mark.xfail(strict=True, reason=VIRTUOSO_MISMATCHES[name])]
+            elif server == "virtuoso" and name in VIRTUOSO_UNSTABLE:
+                marks = [pytest.mark.xfail(strict=False, reason=VIRTUOSO_UNSTABLE[name])]
             yield pytest.param(server, name, id=f"{server}-{name}", marks=marks)
 
 
