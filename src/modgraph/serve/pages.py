@@ -432,7 +432,8 @@ class _Html:
         name = self.link(prop, dutch)
         if english and english != dutch:
             name += f' <span class="en" lang="en">{_e(english)}</span>'
-        return name
+        return f'<span class="prop">{name}</span>'
+
 
 
 def _position(graph: Graph, node) -> tuple:
@@ -546,6 +547,7 @@ blockquote.quote { margin: .2rem 0 .4rem; padding: .2rem 0 .2rem .7rem; border-l
 blockquote.quote q { font-style: italic; }
 .page, .origin, .inferred { color: var(--muted); font-size: .88rem; }
 .formats a { margin-right: .8rem; }
+.prop a { color: inherit; text-decoration: none; border-bottom: 1px dotted var(--muted); }
 @media (max-width: 40rem) { dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .5rem; } }
 """
 
