@@ -217,6 +217,54 @@ def _cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- issue 19: report, diagram, docs --------------------------------------------------------------
+def _cmd_report(args: argparse.Namespace) -> int:
+    from modgraph import report
+    from modgraph.limits import check_timeout
+    from modgraph.paths import find_root
+
+    timeout = check_timeout(args.timeout, "--timeout")
+    root = find_root(args.root)
+    with _open_engine(args, root) as engine:
+        written = report.write(engine, root, Path(args.out), timeout=timeout)
+    print(f"written: {written}")
+    return 0
+
+
+def _cmd_diagram(args: argparse.Namespace) -> int:
+    from modgraph import diagram
+    from modgraph.limits import check_timeout
+    from modgraph.paths import find_root
+    from modgraph.report.runs import Runner
+
+    timeout = check_timeout(args.timeout, "--timeout")
+    werksoort = diagram.check_werksoort(args.werksoort)
+    out = Path(args.out)
+    diagram.find_dot()  # before any query: a missing Graphviz is one line
+    root = find_root(args.root)
+    with _open_engine(args, root) as engine:
+        runner = Runner(engine, root, timeout=timeout)
+        rows = runner.run("sequencing-steps", **({"werksoort": werksoort} if werksoort else {})).rows
+        module = None
+        if args.module:
+            module = diagram.module_iri(runner.run("module-table").rows, args.module)
+            rows = diagram.neighbourhood(rows, module)
+    title = "Trajecten" + (f" {werksoort.upper()}" if werksoort else " in AMW en BMW") + (
+        f" rond {args.module}" if module else "")
+    svg = diagram.render_svg(diagram.dot_text(rows, title=title, highlight=module))
+    diagram.write_svg(out, svg)
+    print(f"written: {out} ({len(rows)} stated steps)")
+    return 0
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from modgraph import docs
+
+    print(f"written: {docs.write_docs(Path(args.out), root=args.root)}")
+    return 0
+# --- end issue 19 -----------------------------------------------------------------------------------
+
+
 def _check_export(root, args: argparse.Namespace) -> int:
     """``export --check FILE --profile NAME``: the file against the profile's official shapes."""
     from modgraph.export import standards
@@ -491,6 +539,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="auto: the Graph Store Protocol where the server has it; update: SPARQL Update only")
     p.add_argument("--timeout", default=None, metavar="SECONDS", help="limit per request (default 600)")
     p.set_defaults(func=_cmd_publish)
+
+    # --- issue 19: report, diagram, docs ---------------------------------------------------------------
+    p = sub.add_parser("report", help="write the werksoort comparison report (self-contained HTML) into a folder")
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder to write (index.html; replaced whole)")
+    p.add_argument("--timeout", default="30", metavar="SECONDS", help="limit per query (default 30)")
+    _add_engine_options(p)
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("diagram", help="draw the pathways between modules as an SVG diagram (Graphviz)")
+    p.add_argument("what", choices=["pathways"], help="the diagram: pathways")
+    p.add_argument("--werksoort", metavar="AMW|BMW", help="only the steps with a module of this werksoort")
+    p.add_argument("--module", metavar="SLUG", help="only the steps into this module and onward from it (amw/intake)")
+    p.add_argument("--out", required=True, metavar="FILE.svg", help="the SVG file to write (replaced whole)")
+    p.add_argument("--timeout", default="30", metavar="SECONDS", help="limit per query (default 30)")
+    _add_engine_options(p)
+    p.set_defaults(func=_cmd_diagram)
+
+    p = sub.add_parser("docs", help="write the HTML documentation of the ontology into a folder")
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder to write (index.html; replaced whole)")
+    p.set_defaults(func=_cmd_docs)
+    # --- end issue 19 ----------------------------------------------------------------------------------
     return parser
 
 
