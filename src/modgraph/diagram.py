@@ -166,9 +166,11 @@ def inline_svg(svg: str) -> str:
 def module_iri(rows: list[dict], value: str) -> str:
     """``--module`` (a slug such as amw/intake, a full IRI or an exact title) as the short IRI used in rows
     of module-table; an unknown module is an InputError."""
+    from modgraph.namespaces import BASE
+
     wanted = value.strip()
     for row in rows:
-        if wanted in (row["identifier"], row["module"], row["title"]) or MG and wanted.endswith("/" + row["module"]):
+        if wanted in (row["identifier"], row["module"], BASE + row["module"], row["title"]):
             return row["module"]
     raise InputError(f"no module '{wanted[:60]}' (give a slug such as amw/intake, as `modgraph query module-table` "
                      "lists them)", "--module")
