@@ -24,6 +24,10 @@ MAPPINGS = {
 }
 
 
+def _count(number: int, one: str, more: str) -> str:
+    return f"{number} {one if number == 1 else more}"
+
+
 def _split(value, sep: str = " | ") -> list[str]:
     return sorted(v for v in str(value or "").split(sep) if v)
 
@@ -110,7 +114,8 @@ def intensity(runner: Runner) -> Section:
                              for r in chosen],
                             title=f"Aantal contacten per module in de eenheid {label} (minimum tot maximum)",
                             axis=f"aantal: {label}", chart=f"intensity-{label}")
-        blocks += [f"<h3>Geteld in de eenheid ‘{escape(label)}’ ({len(chosen)} module{'n' if len(chosen) != 1 else ''})</h3>", figure(svg),
+        heading = f"Geteld in de eenheid ‘{escape(label)}’ ({_count(len(chosen), 'module', 'modulen')})"
+        blocks += [f"<h3>{heading}</h3>", figure(svg),
                    source_note(per_unit, derived="Alleen modulen die in deze eenheid tellen: verschillende "
                                                  "eenheden worden nooit bij elkaar opgeteld.")]
     rows = [[tag(r["werksoortLabel"]), escape(r["title"]), escape(r.get("durationText") or "")
@@ -131,7 +136,7 @@ def target_groups(runner: Runner) -> Section:
     counts: dict[tuple, list] = defaultdict(list)
     for row in audiences.rows:
         counts[(row["audienceLabel"], row["werksoortLabel"])].append(row["title"])
-    labels = sorted({a for a, _ in counts}, key=lambda a: -sum(len(counts.get((a, w), [])) for w in WERKSOORTEN))
+    labels = sorted({a for a, _ in counts}, key=lambda a: (-sum(len(counts.get((a, w), [])) for w in WERKSOORTEN), a))
     svg = charts.grouped_bars([charts.Bar(a, w, len(counts[(a, w)])) for a in labels for w in WERKSOORTEN
                                if (a, w) in counts],
                               title="Aantal modulen per doelgroep (Doelgroep-sectie), per werksoort",
@@ -212,11 +217,13 @@ def preconditions(runner: Runner) -> Section:
         texts[key] += 1
     kinds = sorted({k for k, _ in modules}, key=lambda k: (-sum(len(modules.get((k, w), ())) for w in WERKSOORTEN), k))
     svg = charts.grouped_bars([charts.Bar(k, w, len(modules[(k, w)]),
-                                          f"{k} – {w}: {len(modules[(k, w)])} modulen, {texts[(k, w)]} randvoorwaarden")
+                                          f"{k} – {w}: {_count(len(modules[(k, w)]), 'module', 'modulen')}, "
+                                          f"{_count(texts[(k, w)], 'randvoorwaarde', 'randvoorwaarden')}")
                                for k in kinds for w in WERKSOORTEN if (k, w) in modules],
                               title="Aantal modulen met een randvoorwaarde van deze soort, per werksoort",
                               axis="aantal modulen", chart="preconditions", series=WERKSOORTEN)
-    rows = [[escape(k)] + [f"{len(modules.get((k, w), ()))} modulen, {texts.get((k, w), 0)} randvoorwaarden"
+    rows = [[escape(k)] + [f"{_count(len(modules.get((k, w), ())), 'module', 'modulen')}, "
+                           f"{_count(texts.get((k, w), 0), 'randvoorwaarde', 'randvoorwaarden')}"
                            + inline(sorted(modules.get((k, w), ())), empty="") for w in WERKSOORTEN] for k in kinds]
     return Section("randvoorwaarden", "Randvoorwaarden per soort",
                    "Wat een instelling geregeld moet hebben om een module te kunnen bieden (sociale kaart, "
