@@ -55,6 +55,8 @@ ALL = q.discover(ROOT / "queries")
 VIRTUOSO_MISMATCHES: dict[str, str] = {
     "pathways": "12 rows instead of 13 around the cycle Aanmelding <-> Informatie en advies (mg:pathwayTo* over a "
                 "cycle), and quote lists with an empty first element (an OPTIONAL quote left unbound)",
+    "sequencing-steps": "the 5 steps with a werksoort or a role (the BMWer) at one end are missing (30 of 35 rows); "
+                        "the module-to-module steps agree (issue 19, not yet rewritten for Virtuoso)",
 }
 
 # Cases Virtuoso 7.2.5 answers right in most runs but not all: non-strict xfail, so a wrong run is
