@@ -9,6 +9,8 @@ so each server starts once per session whichever test files use it, and is stopp
 - ``virtuoso_server``: ``virtuoso-t +foreground`` with an ini of its own in a temporary folder (a
   copy of Debian's, with the database there, both ports on 127.0.0.1, ``ResultSetMaxRows`` raised);
   a fresh database, whose ``dba`` password is ``dba``.
+- ``modgraph_site``: ``modgraph serve`` itself, as a user starts it, with small limits the tests can
+  reach (a 2 s time limit, 5,000 rows, 20,000 request bytes); ``.base`` is its address.
 - ``published_on(name)``: the catalogue as queries see it, published once per server and session
   with ``modgraph publish`` (its default graph), for the query tests.
 
@@ -136,7 +138,7 @@ def start_oxigraph(folder: Path) -> Running:
     """``oxigraph serve`` on an empty on-disk store in ``folder``, read-write, on 127.0.0.1."""
     command = oxigraph_command()
     if command is None:
-        missing("the Oxigraph server (`oxigraph`, PyPI oxigraph in the dev extra)", "not installed")
+        missing("the Oxigraph server (`oxigraph`, PyPI oxigraph, a dependency of modgraph)", "not installed")
     port = free_port()
     return start("oxigraph", [command, "serve", "--location", str(folder / "store"), "--bind", f"127.0.0.1:{port}",
                               "--timeout-s", "300"], f"http://127.0.0.1:{port}/query", folder)
@@ -190,6 +192,20 @@ def virtuoso_server(tmp_path_factory):
     server = STARTED["virtuoso"] = start_virtuoso(tmp_path_factory.mktemp("virtuoso-server"))
     yield server
     del STARTED["virtuoso"]
+    stop(server)
+
+
+@pytest.fixture(scope="session")
+def modgraph_site(tmp_path_factory):
+    repo = Path(__file__).resolve().parents[1]
+    script = Path(sys.executable).parent / "modgraph"
+    command = [str(script)] if script.is_file() else [sys.executable, "-m", "modgraph.cli"]
+    port = free_port()
+    server = start("modgraph-serve", [*command, "--root", str(repo), "serve", "--port", str(port),
+                                      "--timeout", "2", "--max-rows", "5000", "--max-body", "20000"],
+                   f"http://127.0.0.1:{port}/sparql", tmp_path_factory.mktemp("modgraph-serve"))
+    server.base = f"http://127.0.0.1:{port}"
+    yield server
     stop(server)
 
 

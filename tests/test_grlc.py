@@ -155,7 +155,7 @@ def sparql_endpoint(tmp_path_factory) -> str:
     """The Oxigraph server on 127.0.0.1, loaded with what `modgraph query` loads (asserted + inferred)."""
     command = oxigraph_command()
     if command is None:
-        missing("the Oxigraph server (`oxigraph`, PyPI oxigraph in the dev extra)", "not installed")
+        missing("the Oxigraph server (`oxigraph`, PyPI oxigraph, a dependency of modgraph)", "not installed")
     folder = tmp_path_factory.mktemp("oxigraph")
     root = CatalogueRoot(ROOT)
     files = catalogue_mod.ontology_files(root) + catalogue_mod.data_files(root)

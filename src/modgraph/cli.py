@@ -323,6 +323,27 @@ def _cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from modgraph.limits import check_timeout
+    from modgraph.paths import find_root
+    from modgraph.serve.run import serve
+    from modgraph.serve.sparql import Limits
+
+    if args.endpoint or args.engine != "oxigraph":
+        raise InputError("serve answers from the Oxigraph server on an on-disk store: --engine and --endpoint "
+                         "do not apply", "serve")
+    limits = Limits(timeout=check_timeout(args.timeout, "--timeout"), max_rows=args.max_rows,
+                    max_request_bytes=args.max_body)
+    return serve(find_root(args.root), host=args.host, port=args.port, store=args.store,
+                 include=args.include or [], asserted_only=args.asserted_only, limits=limits)
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value[:40]}' is not a whole number above 0")
+    return int(value)
+
+
 def _parse_params(pairs: list[str]) -> dict[str, str]:
     from modgraph.limits import shown
 
@@ -527,6 +548,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_timeout(p)
     _add_engine_options(p)
     p.set_defaults(func=_cmd_release)
+
+    p = sub.add_parser("serve", help="serve the catalogue: a SPARQL endpoint, resolvable IRIs, the named queries "
+                                      "as an API and a web UI")
+    p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000)")
+    p.add_argument("--timeout", default=10.0, metavar="SECONDS",
+                   help="stop a query after this many seconds, whole seconds (default 10)")
+    p.add_argument("--max-rows", type=_positive_int, default=100_000, metavar="N",
+                   help="refuse an answer with more rows (or triples) than this (default 100,000)")
+    p.add_argument("--max-body", type=_positive_int, default=1_000_000, metavar="BYTES",
+                   help="refuse a request body larger than this (default 1,000,000 bytes)")
+    _add_engine_options(p)
+    p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("publish", help="upload the catalogue to a SPARQL server, replacing the previous version atomically")
     p.add_argument("--endpoint", dest="publish_endpoint", metavar="URL",

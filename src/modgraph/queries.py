@@ -250,7 +250,8 @@ def _resolve_with_engine(engine, value: str, parameter: str) -> URIRef:
                       "&& STRENDS(STR(?s), ?tail)) }", base=Literal(BASE), tail=Literal("/" + value))
     if len(tail) == 1:
         return tail[0]
-    labels = "SELECT DISTINCT ?s WHERE { ?s skos:prefLabel|skos:altLabel ?label FILTER (isIRI(?s) && {}) }"
+    labels = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "  # declared: a remote endpoint knows no prefixes
+              "SELECT DISTINCT ?s WHERE { ?s skos:prefLabel|skos:altLabel ?label FILTER (isIRI(?s) && {}) }")
     labelled = select(labels.replace("{}", "STR(?label) = ?value"), value=Literal(value))
     if not labelled:
         labelled = select(labels.replace("{}", "LCASE(STR(?label)) = LCASE(?value)"), value=Literal(value))
