@@ -8,7 +8,6 @@ sentence behind each is quoted. The report is built once for the module (it runs
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -19,6 +18,8 @@ import pytest
 
 from modgraph import queries, report
 from modgraph.api import Catalogue
+
+pytest_plugins = ["browser"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -306,31 +307,19 @@ def test_bad_out_is_one_line_and_nothing_is_written(tmp_path, case):
 # ----------------------------------------------------------------------------------------- in a browser
 
 
-def test_every_section_renders_in_headless_chromium(built):
+def test_every_section_renders_in_headless_chromium(built, chromium):
     """Open the report in Debian's chromium (scripts/test installs it) and check each section is drawn."""
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.skip("chromium and chromedriver are not installed (scripts/test installs them as root)")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1400,1000"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(executable_path=shutil.which("chromedriver")), options=options)
-    try:
-        index, page = built
-        driver.get(index.as_uri())
-        sections = driver.find_elements(By.CSS_SELECTOR, "section")
-        assert [s.get_attribute("id") for s in sections] == page.sections
-        for section in sections:
-            size = section.size
-            assert size["height"] > 200 and size["width"] > 600, section.get_attribute("id")
-            assert section.find_element(By.CSS_SELECTOR, "h2").is_displayed()
-        for svg in driver.find_elements(By.CSS_SELECTOR, "svg.chart, svg.graph, div.figure svg"):
-            box = svg.size
-            assert box["height"] > 50 and box["width"] > 200
-    finally:
-        driver.quit()
+    driver = chromium
+    index, page = built
+    driver.get(index.as_uri())
+    sections = driver.find_elements(By.CSS_SELECTOR, "section")
+    assert [s.get_attribute("id") for s in sections] == page.sections
+    for section in sections:
+        size = section.size
+        assert size["height"] > 200 and size["width"] > 600, section.get_attribute("id")
+        assert section.find_element(By.CSS_SELECTOR, "h2").is_displayed()
+    for svg in driver.find_elements(By.CSS_SELECTOR, "svg.chart, svg.graph, div.figure svg"):
+        box = svg.size
+        assert box["height"] > 50 and box["width"] > 200

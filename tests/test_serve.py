@@ -299,3 +299,58 @@ def test_one_log_line_per_request_with_method_path_status_and_duration(http, ser
     requests = [m.groups()[:3] for m in logged if m]
     assert requests[-3:] == [("GET", marker, "404"), ("PUT", "/sparql", "403"), ("GET", "/sparql", "200")]
     assert sum(1 for line in lines if marker in line) == 1
+
+
+# --- resolvable IRIs -------------------------------------------------------------------------------------
+
+MODULE = "https://w3id.org/modgraph/id/module/amw/weer-aan-de-slag"
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+SKOS_PREF = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+
+@pytest.mark.parametrize("accept, media, rdflib_format", [
+    ("text/turtle", "text/turtle", "turtle"), ("*/*", "text/turtle", "turtle"),
+    ("application/ld+json", "application/ld+json", "json-ld"), ("application/n-triples", "application/n-triples", "nt"),
+    ("application/rdf+xml", "application/rdf+xml", "xml")])
+def test_a_module_iri_resolves_to_rdf_by_content_negotiation(http, accept, media, rdflib_format):
+    reply = http.get("/id/module/amw/weer-aan-de-slag", headers={"Accept": accept})
+    assert reply.status_code == 200 and reply.headers["content-type"].startswith(media)
+    graph = Graph().parse(data=reply.text, format=rdflib_format)
+    # deel 2b p. 30: the module "Weer aan de slag", which "kan volgen op het voortraject arbeidstoeleiding"
+    assert {str(o) for o in graph.objects(URIRef(MODULE), SKOS_PREF)} >= {"Weer aan de slag"}
+    assert (URIRef(MODULE), URIRef("https://w3id.org/modgraph/def#canFollow"),
+            URIRef("https://w3id.org/modgraph/id/module/amw/voortraject-arbeidstoeleiding")) in graph
+
+
+def test_a_browser_gets_the_module_page(http):
+    reply = http.get("/id/module/amw/weer-aan-de-slag", headers={"Accept": BROWSER_ACCEPT})
+    assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/html")
+    assert "Deze cursus kan volgen op het voortraject arbeidstoeleiding" in reply.text
+    assert 'href="/id/module/amw/voortraject-arbeidstoeleiding"' in reply.text
+    assert http.get("/id/module/amw/weer-aan-de-slag", params={"format": "ttl"},
+                    headers={"Accept": BROWSER_ACCEPT}).headers["content-type"].startswith("text/turtle")
+
+
+def test_every_module_and_what_it_links_to_resolves(http):
+    modules = http.get("/sparql", params={"query": CONSTRUCT_MODULES}, headers={"Accept": "application/n-triples"})
+    iris = sorted({str(s) for s in Graph().parse(data=modules.text, format="nt").subjects()})
+    assert len(iris) == 43
+    linked = set()
+    for iri in iris:
+        page = http.get("/id/" + iri.split("/id/", 1)[1], headers={"Accept": "text/html"})
+        assert page.status_code == 200, iri
+        linked |= set(re.findall(r'href="(/id/[^"#?]+)"', page.text))
+    for path in sorted(linked):
+        assert http.get(path, headers={"Accept": "text/turtle"}).status_code == 200, path
+
+
+def test_the_ontology_resolves_at_def(http):
+    page = http.get("/def", headers={"Accept": BROWSER_ACCEPT})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert 'id="Module"' in page.text
+    ontology = Graph().parse(data=http.get("/def", headers={"Accept": "text/turtle"}).text, format="turtle")
+    assert (URIRef("https://w3id.org/modgraph/def"), RDF.type, URIRef("http://www.w3.org/2002/07/owl#Ontology")) in ontology
+    assert (URIRef("https://w3id.org/modgraph/def#Module"), RDF.type,
+            URIRef("http://www.w3.org/2002/07/owl#Class")) in ontology
+    shapes = Graph().parse(data=http.get("/def/shapes", headers={"Accept": "text/turtle"}).text, format="turtle")
+    assert any(True for _ in shapes.subjects(RDF.type, URIRef("http://www.w3.org/ns/shacl#NodeShape")))
