@@ -333,7 +333,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         raise InputError("serve answers from the Oxigraph server on an on-disk store: --engine and --endpoint "
                          "do not apply", "serve")
     limits = Limits(timeout=check_timeout(args.timeout, "--timeout"), max_rows=args.max_rows,
-                    max_request_bytes=args.max_body)
+                    max_request_bytes=args.max_body, cache_bytes=args.cache_mb * 1_000_000)
     return serve(find_root(args.root), host=args.host, port=args.port, store=args.store,
                  include=args.include or [], asserted_only=args.asserted_only, limits=limits)
 
@@ -341,6 +341,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _positive_int(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"'{value[:40]}' is not a whole number above 0")
+    return int(value)
+
+
+def _non_negative_int(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"'{value[:40]}' is not a whole number (0 or more)")
     return int(value)
 
 
@@ -559,6 +565,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="refuse an answer with more rows (or triples) than this (default 100,000)")
     p.add_argument("--max-body", type=_positive_int, default=1_000_000, metavar="BYTES",
                    help="refuse a request body larger than this (default 1,000,000 bytes)")
+    p.add_argument("--cache-mb", type=_non_negative_int, default=64, metavar="MB",
+                   help="memory for answers kept for the next identical request (default 64; 0: none)")
     _add_engine_options(p)
     p.set_defaults(func=_cmd_serve)
 

@@ -3,6 +3,8 @@
 
 Every SPARQL query — the client's own, a named query, a page's — goes to the private Oxigraph
 server through :func:`modgraph.serve.sparql.forward`, so all share its time limit and the caps.
+Answers (and bound named-query texts) are kept in an :class:`AnswerCache`: the catalogue does not
+change while it is served.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from modgraph.errors import InputError
 from modgraph.namespaces import BASE, ONTOLOGY_IRI
 from modgraph.queries import NamedQuery
 from modgraph.serve import api, ui
+from modgraph.serve.cache import AnswerCache
 from modgraph.serve.description import RDF_MEDIA, service_description
 from modgraph.serve.negotiation import choose
 from modgraph.serve.sparql import READ_ONLY, Limits, Problem, QueryRequest, check_query, forward, parse_request
@@ -64,9 +67,16 @@ def create_app(site: Site) -> Starlette:
     """The ASGI application serving ``site``."""
     client = httpx.AsyncClient(limits=httpx.Limits(max_connections=64, max_keepalive_connections=32))
 
+    cache = AnswerCache(site.limits.cache_bytes)
+
     async def run_sparql(text: str, accept: str, dataset: QueryRequest | None = None) -> tuple[bytes, str]:
         graphs = (dataset.default_graphs, dataset.named_graphs) if dataset else ((), ())
-        return await forward(client, site.backend_url, QueryRequest(text, *graphs), accept, site.limits)
+        key = ("sparql", text, accept, *graphs)
+        answer = cache.get(key)
+        if answer is None:
+            answer = await forward(client, site.backend_url, QueryRequest(text, *graphs), accept, site.limits)
+            cache.put(key, *answer)
+        return answer
 
     async def sparql_endpoint(request: Request) -> Response:
         body = await read_body(request, site.limits.max_request_bytes)
@@ -112,11 +122,17 @@ def create_app(site: Site) -> Starlette:
             if fmt not in offered:
                 raise Problem(400, f"parameter format: '{fmt[:40]}' is not one of {', '.join(sorted(offered))}")
             accept = offered[fmt]
-        try:
-            text = await run_in_threadpool(api.bound_text, query, values, site.resolver)
-        except InputError as exc:
-            raise Problem(400, str(exc)) from None
-        answer, media = await run_sparql(text, accept)
+        key = ("api", name, tuple(sorted(values.items())))  # the bound text: resolving a title costs requests
+        kept = cache.get(key)
+        if kept is None:
+            try:
+                bound = await run_in_threadpool(api.bound_text, query, values, site.resolver)
+            except InputError as exc:
+                raise Problem(400, str(exc)) from None
+            cache.put(key, bound.encode("utf-8"), "application/sparql-query")
+        else:
+            bound = kept[0].decode("utf-8")
+        answer, media = await run_sparql(bound, accept)
         return Response(answer, media_type=media, headers={"Vary": "Accept"})
 
     async def resource(request: Request) -> Response:
@@ -124,6 +140,9 @@ def create_app(site: Site) -> Starlette:
 
         iri = BASE + request.path_params["rest"]
         media = negotiate_page(request)
+        kept = cache.get(("page", iri, media))
+        if kept is not None:
+            return Response(kept[0], media_type=kept[1], headers={"Vary": "Accept"})
         try:
             text = pages.resource_query(iri)
         except InputError as exc:
@@ -133,8 +152,11 @@ def create_app(site: Site) -> Starlette:
         if len(graph) == 0:
             raise Problem(404, f"no resource <{iri}> in the catalogue")
         if media == "text/html":
-            return HTMLResponse(pages.render_html(iri, graph), headers={"Vary": "Accept"})
-        return Response(pages.render_rdf(iri, graph, PAGES_RDF[media]), media_type=media, headers={"Vary": "Accept"})
+            body = pages.render_html(iri, graph).encode("utf-8")
+        else:
+            body = pages.render_rdf(iri, graph, PAGES_RDF[media])
+        cache.put(("page", iri, media), body, media)
+        return Response(body, media_type=media, headers={"Vary": "Accept"})
 
     async def ontology(request: Request) -> Response:
         media = negotiate_page(request)

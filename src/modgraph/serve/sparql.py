@@ -47,12 +47,14 @@ class Problem(Exception):
 @dataclass(frozen=True)
 class Limits:
     """What one request may cost: evaluation time, rows (or triples) in the answer, request body
-    bytes, and answer bytes (read from the backend before the rows can be counted)."""
+    bytes, and answer bytes (read from the backend before the rows can be counted); and the memory
+    for answers kept (:mod:`modgraph.serve.cache`)."""
 
     timeout: float = 10.0
     max_rows: int = 100_000
     max_request_bytes: int = 1_000_000
     max_answer_bytes: int = 256_000_000
+    cache_bytes: int = 64_000_000  # answers kept in memory (0: none)
 
 
 @dataclass(frozen=True)
