@@ -28,6 +28,11 @@ def _count(number: int, one: str, more: str) -> str:
     return f"{number} {one if number == 1 else more}"
 
 
+def _counted(count, modules: list[str]) -> str:
+    """The number of modules above their list; 'geen modulen' alone when there are none."""
+    return f"{count}" + items(modules) if modules else items(modules, empty="geen modulen")
+
+
 def _split(value, sep: str = " | ") -> list[str]:
     return sorted(v for v in str(value or "").split(sep) if v)
 
@@ -42,8 +47,8 @@ def functions(runner: Runner) -> Section:
             escape(row.get("bmwFunctionLabel") or "") or '<span class="empty">geen BMW-functie</span>',
             escape(MAPPINGS.get(mapping, "")) if mapping else '<span class="empty">geen tegenhanger</span>',
             escape(row.get("amwFunctionLabels") or "") or '<span class="empty">geen AMW-functie</span>',
-            f'{row.get("bmwModuleCount", 0)}' + items(_split(row.get("bmwModules")), empty="geen modulen"),
-            f'{row.get("amwModuleCount", 0)}' + items(_split(row.get("amwModules")), empty="geen modulen"),
+            _counted(row.get("bmwModuleCount"), _split(row.get("bmwModules"))),
+            _counted(row.get("amwModuleCount"), _split(row.get("amwModules"))),
         ])
     comparison_table = table(["BMW-functie", "Crosswalk", "AMW-functie(s)", "BMW-modulen", "AMW-modulen"], rows,
                              name="werksoort-comparison")

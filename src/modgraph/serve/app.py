@@ -149,7 +149,7 @@ def create_app(site: Site) -> Starlette:
             raise Problem(400, str(exc)) from None
         answer, _ = await run_sparql(text, N_TRIPLES)
         graph = Graph().parse(data=answer.decode("utf-8"), format="nt")
-        if len(graph) == 0:
+        if not pages.is_known(iri, graph):
             raise Problem(404, f"no resource <{iri}> in the catalogue")
         if media == "text/html":
             body = pages.render_html(iri, graph).encode("utf-8")
