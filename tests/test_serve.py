@@ -110,6 +110,14 @@ def test_a_request_without_query_gets_the_service_description(http, server):
     assert URIRef(SD + "BasicFederatedQuery") not in set(graph.objects(None, URIRef(SD + "feature")))
 
 
+def test_any_web_page_may_query_it(http):
+    reply = http.get("/sparql", params={"query": COUNT_MODULES}, headers={"Origin": "https://example.org"})
+    assert reply.headers["access-control-allow-origin"] == "*"
+    preflight = http.options("/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+                                                 "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
+
+
 def test_an_accept_header_nothing_fits_gets_406(http):
     reply = http.get("/sparql", params={"query": COUNT_MODULES}, headers={"Accept": "image/png"})
     assert reply.status_code == 406

@@ -22,6 +22,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -238,7 +239,10 @@ def create_app(site: Site) -> Starlette:
         Route("/def", ontology), Route("/def/shapes", shapes), Route("/def/{rest:path}", docs_file),
         Route("/assets/{name}", asset),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(RequestLog)],
+    # Read-only and without credentials: any web page may query it (a YASGUI or notebook elsewhere)
+    cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
+                      max_age=86400)
+    app = Starlette(routes=routes, middleware=[Middleware(RequestLog), cors],
                     exception_handlers={Problem: problem, HTTPException: http_error, Exception: internal_error})
     app.state.client = client
     return app
