@@ -303,6 +303,15 @@ def test_an_answer_that_is_not_sparql_results_names_the_url(canned, reply, expec
     assert info.value.location == base + "/odd"
 
 
+def test_an_answer_cut_by_the_oxigraph_servers_time_limit_is_a_timeout(canned):
+    # measured (docs/serve.md): the Oxigraph server sends 200 and the head, then ends the body with this text
+    base, replies = canned
+    replies["/cut"] = (200, "application/sparql-results+json",
+                       b'{"head":{"vars":["s"]},"results":{"bindings":[The SPARQL operation has been cancelled')
+    with pytest.raises(WorkTimeout, match="time limit"):
+        RemoteEngine(base + "/cut").run("SELECT ?s WHERE { ?s ?p ?o }")
+
+
 def test_a_construct_answer_that_is_not_n_triples_names_the_url(canned):
     base, replies = canned
     replies["/html"] = (200, "text/html", b"<html>no</html>")

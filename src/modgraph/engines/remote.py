@@ -288,6 +288,8 @@ class RemoteEngine(Engine):
         return self._rows(kind, body)
 
     def _not_sparql(self, kind: str, body: bytes, expected: str) -> InputError:
+        if body.rstrip().endswith(b"The SPARQL operation has been cancelled"):  # the Oxigraph server's time limit
+            return WorkTimeout(f"the endpoint {self.endpoint} stopped the query at its own time limit", self.endpoint)
         sample = " ".join(body[:200].decode("utf-8", "replace").split())
         return InputError(f"the answer is not {expected} (Content-Type: {kind or 'none'}): "
                           f"{shown(sample) or 'empty'}", self.endpoint)
