@@ -120,13 +120,9 @@ def fail(server: Running, why: str) -> None:
 
 def stop(server: Running) -> None:
     """Stop the server this session started (by its process id)."""
-    if server.process.poll() is None:
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait()
+    from modgraph.serve.backend import stop_process
+
+    stop_process(server.process, grace=30)
 
 
 def oxigraph_command() -> str | None:

@@ -149,7 +149,7 @@ def write_docs(out: Path, root=None) -> Path:
     """Write the ontology documentation into the folder ``out`` (replaced whole, or left as it was);
     the path of its index.html. ``root``: the catalogue folder (default: as ``modgraph --root``)."""
     from modgraph.catalogue import parse_turtle
-    from modgraph.html_folder import check_replaceable, write_folder
+    from modgraph.folders import check_replaceable, write_folder
     from modgraph.paths import find_root
 
     out = Path(out)

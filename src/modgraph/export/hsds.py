@@ -32,15 +32,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from modgraph.engines import Engine
 from modgraph.errors import InputError
-from modgraph.folders import replace_folder
+from modgraph.folders import write_folder
 from modgraph.export.standards import CheckReport
 from modgraph.paths import CatalogueRoot, find_root
 
@@ -243,42 +241,8 @@ def write(engine: Engine, root: CatalogueRoot, out: Path, *, fmt: str = "json",
     out = Path(out)
     directory = collect(engine, root, timeout=timeout)
     files = json_files(directory) if fmt == "json" else csv_files(directory, root)
-    _check_replaceable(out, known=set(JSON_FILES.values()) | _csv_file_names(root))
-    _write_folder(out, files)
+    write_folder(out, files, "HSDS export", known=set(JSON_FILES.values()) | _csv_file_names(root))
     return [Written(out, f"{directory.counts()}; HSDS 3.0 {fmt.upper()}, {len(files)} files")]
-
-
-def _check_replaceable(out: Path, known: set[str]) -> None:
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise InputError("is not a folder: the hsds profile writes a folder of files", str(out))
-    if out.is_dir():
-        try:
-            others = sorted(p.name for p in out.iterdir() if p.name not in known or not p.is_file())
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", str(out)) from None
-        if others:
-            raise InputError(f"is not an earlier HSDS export (it holds {', '.join(others[:3])}): "
-                             "refusing to replace it", str(out))
-
-
-def _write_folder(out: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` into a new folder beside ``out``, then put it in ``out``'s place with renames."""
-    staging = out.parent / f".{out.name}.building-{os.getpid()}"
-    try:
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
-        for name, data in sorted(files.items()):
-            with open(staging / name, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        replace_folder(staging, out)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise InputError(f"cannot write: {exc.strerror or exc}; nothing was written", str(out)) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 # ---------------------------------------------------------------- checking

@@ -60,7 +60,7 @@ def write(engine: Engine, root: CatalogueRoot, out: Path, *, timeout: float | No
           docs_link: str | None = DOCS_LINK) -> Path:
     """Build the report and write it into the folder ``out`` whole (or leave ``out`` as it was);
     the path of its index.html."""
-    from modgraph.html_folder import check_replaceable, write_folder
+    from modgraph.folders import check_replaceable, write_folder
 
     out = Path(out)
     check_replaceable(out, {REPORT_FILE}, "report")  # before any query: a refusal costs nothing

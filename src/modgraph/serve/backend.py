@@ -60,13 +60,18 @@ class Backend:
 
     def stop(self) -> None:
         """Stop the server (terminate, then kill after 10 s)."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, grace=10)
+
+
+def stop_process(process: subprocess.Popen, grace: float) -> None:
+    """Terminate ``process`` if it still runs; kill it when it has not ended after ``grace`` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def start_backend(store: Path, timeout: float, log_folder: Path | None = None) -> Backend:
