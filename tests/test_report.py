@@ -262,7 +262,9 @@ def test_nothing_is_loaded_from_the_network(built):
     assert "@import" not in style and "url(" not in style
     text = index.read_text(encoding="utf-8")
     assert "<script" not in text and "<link" not in text and "<iframe" not in text
-    assert 'href="../docs/index.html"' in text  # the ontology docs written beside the report
+    assert 'href="ontology.html"' in text  # the ontology docs, written into the report's folder
+    docs = (index.parent / "ontology.html").read_text(encoding="utf-8")
+    assert 'id="Module"' in docs and "<script" not in docs
 
 
 # ----------------------------------------------------------------------------------------- command

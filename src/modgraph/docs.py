@@ -148,13 +148,18 @@ def render(graph: Graph) -> str:
 def write_docs(out: Path, root=None) -> Path:
     """Write the ontology documentation into the folder ``out`` (replaced whole, or left as it was);
     the path of its index.html. ``root``: the catalogue folder (default: as ``modgraph --root``)."""
-    from modgraph.catalogue import parse_turtle
     from modgraph.folders import check_replaceable, write_folder
-    from modgraph.paths import find_root
 
     out = Path(out)
     check_replaceable(out, {DOCS_FILE}, "ontology documentation")
-    catalogue = find_root(root)
-    graph = parse_turtle(catalogue.ontology / "modgraph.ttl")
-    write_folder(out, {DOCS_FILE: render(graph).encode("utf-8")}, "ontology documentation")
+    write_folder(out, {DOCS_FILE: html(root).encode("utf-8")}, "ontology documentation")
     return out / DOCS_FILE
+
+
+def html(root=None) -> str:
+    """The ontology documentation page of the catalogue at ``root`` (default: as ``modgraph --root``)."""
+    from modgraph.catalogue import parse_turtle
+    from modgraph.paths import CatalogueRoot, find_root
+
+    catalogue = root if isinstance(root, CatalogueRoot) else find_root(root)
+    return render(parse_turtle(catalogue.ontology / "modgraph.ttl"))

@@ -3,8 +3,8 @@
 ``modgraph report --out DIR`` writes ``DIR/index.html``: its style sheet inline, charts as inline
 SVG (:mod:`modgraph.report.charts`), the pathway diagram inline when Graphviz is installed, and no
 reference to anything on the network. Every table and chart names the query behind it and the
-command that reruns it. When the ontology documentation is written beside it (``modgraph docs --out
-docs`` next to ``report/``), the page links to it at ``../docs/index.html``.
+command that reruns it. The ontology documentation (:mod:`modgraph.docs`) is written beside it in
+the same folder, ``DIR/ontology.html``, and linked from the page.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from modgraph.report import page, sections
 from modgraph.report.runs import Runner
 
 REPORT_FILE = "index.html"
-DOCS_LINK = "../docs/index.html"  # the docs written beside the report: report/ and docs/ in one folder
+DOCS_FILE = "ontology.html"  # the ontology documentation, in the report's folder so the link always works
+DOCS_LINK = DOCS_FILE
 
 
 def build(engine: Engine, root: CatalogueRoot, *, timeout: float | None = None,
@@ -62,8 +63,11 @@ def write(engine: Engine, root: CatalogueRoot, out: Path, *, timeout: float | No
     the path of its index.html."""
     from modgraph.folders import check_replaceable, write_folder
 
+    from modgraph import docs
+
     out = Path(out)
-    check_replaceable(out, {REPORT_FILE}, "report")  # before any query: a refusal costs nothing
+    check_replaceable(out, {REPORT_FILE, DOCS_FILE}, "report")  # before any query: a refusal costs nothing
     text = build(engine, root, timeout=timeout, docs_link=docs_link)
-    write_folder(out, {REPORT_FILE: text.encode("utf-8")}, "report")
+    files = {REPORT_FILE: text.encode("utf-8"), DOCS_FILE: docs.html(root).encode("utf-8")}
+    write_folder(out, files, "report", known={REPORT_FILE, DOCS_FILE})
     return out / REPORT_FILE
