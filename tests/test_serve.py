@@ -176,6 +176,7 @@ def test_an_answer_over_the_row_cap_is_refused(http):
 def test_unknown_pages_and_iris_are_404(http):
     refused(http.get("/id/module/amw/no-such-module", headers={"Accept": "text/turtle"}), 404, "no resource")
     refused(http.get("/nowhere"), 404, "/nowhere")
+    refused(http.get("/id/module/amw/in%20take", headers={"Accept": "text/turtle"}), 404, "not a catalogue IRI")
     refused(http.get("/api/no-such-query"), 404, "no-such-query")
 
 

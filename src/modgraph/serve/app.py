@@ -139,7 +139,9 @@ def create_app(site: Site) -> Starlette:
     async def resource(request: Request) -> Response:
         from modgraph.serve import pages
 
-        iri = BASE + request.path_params["rest"]
+        iri = pages.catalogue_iri("/id/" + request.path_params["rest"])
+        if iri is None:
+            raise Problem(404, f"no resource at {request.url.path} (not a catalogue IRI)")
         media = negotiate_page(request)
         kept = cache.get(("page", iri, media))
         if kept is not None:
