@@ -145,3 +145,37 @@ def test_titles_with_spaces_still_resolve(cat):
     assert rows
     assert named.resolve_resource(cat.graph, " https://w3id.org/modgraph/id/module/amw/intake ", "module") \
         == named.resolve_resource(cat.graph, "amw/intake", "module")
+
+
+def test_the_concept_folders_are_the_folders_of_the_vocabularies():
+    """Every IRI folder of data/vocab and data/documents is tried for a slug, and no other."""
+    import re as _re
+
+    folders = set()
+    for path in [*(ROOT / "data" / "vocab").glob("*.ttl"), *(ROOT / "data" / "documents").glob("*.ttl")]:
+        folders |= set(_re.findall(r"^<([a-z-]+)/", path.read_text(encoding="utf-8"), _re.M))
+    assert set(named.CONCEPT_FOLDERS) == folders
+
+
+@pytest.mark.parametrize("value, iri", [
+    ("bijeenkomst", "session-unit/bijeenkomst"),          # deel 2b counts 'bijeenkomsten' (e.g. p. 30)
+    ("bmw/begeleiding", "function/bmw/begeleiding"),      # deel 2a's function 'begeleiding'
+    ("leidinggevenden", "target-audience/leidinggevenden"),
+])
+def test_a_concept_slug_resolves_on_every_engine_without_a_search(cat, value, iri):
+    from modgraph.engines import from_graph
+
+    class NoSearch:
+        """An engine that refuses the search over every subject (the slow path at scale)."""
+
+        def __init__(self, engine):
+            self.engine = engine
+
+        def run(self, text, bindings=None, **options):
+            assert "STRENDS" not in text, "searched every subject"
+            return self.engine.run(text, bindings, **options)
+
+    expected = "https://w3id.org/modgraph/id/" + iri
+    assert str(named.resolve_resource(cat.graph, value, "p")) == expected
+    with from_graph(cat.graph) as engine:
+        assert str(named.resolve_resource(NoSearch(engine), value, "p")) == expected

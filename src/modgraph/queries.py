@@ -191,6 +191,9 @@ def resolve_resource(graph, value: str, parameter: str) -> URIRef:
         for candidate in _slug_candidates(value):
             if URIRef(candidate) in subjects:
                 return URIRef(candidate)
+        concepts = [URIRef(c) for c in _concept_candidates(value) if URIRef(c) in subjects]
+        if len(concepts) == 1:
+            return concepts[0]
         tail = [s for s in subjects if str(s).startswith(BASE) and str(s).endswith("/" + value)]
     if len(tail) == 1:
         return tail[0]
@@ -230,6 +233,21 @@ def _slug_candidates(value: str) -> tuple[str, ...]:
     return (BASE + value, BASE + "module/" + value, BASE + "werksoort/" + value.lower())
 
 
+# The IRI folders of the concept schemes (data/vocab) and the documents. A slug such as `bijeenkomst`
+# or `bmw/begeleiding` names the one concept of that name in them before the catalogue is searched for
+# IRIs that end in it: that search reads every subject, seconds in a store of millions of triples.
+# tests/test_text_parameters.py checks the list against the data.
+CONCEPT_FOLDERS = ("document", "follow-up", "frequency", "function", "function-group", "goal-theme", "group-type",
+                   "legal-framework", "method", "module-type", "organisation", "overlap-degree", "place",
+                   "precondition-kind", "role", "scheme", "session-unit", "setting", "target-audience",
+                   "target-group", "werksoort")
+
+
+def _concept_candidates(value: str) -> list[str]:
+    """The IRIs of a concept called ``value`` in each concept folder."""
+    return [f"{BASE}{folder}/{value}" for folder in CONCEPT_FOLDERS]
+
+
 def _resolve_with_engine(engine, value: str, parameter: str) -> URIRef:
     """:func:`resolve_resource` through SPARQL: the same rules, for any engine (values bound as terms)."""
     def select(text: str, **bindings) -> list[URIRef]:
@@ -246,6 +264,11 @@ def _resolve_with_engine(engine, value: str, parameter: str) -> URIRef:
         for candidate in _slug_candidates(value):
             if select("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", s=URIRef(candidate)):
                 return URIRef(candidate)
+        # the value matched the slug pattern above, so each candidate is a plain IRI
+        listed = " ".join(f"<{c}>" for c in _concept_candidates(value))
+        concepts = select(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {listed} }} ?s ?p ?o }}")
+        if len(concepts) == 1:
+            return concepts[0]
         tail = select("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?base) "
                       "&& STRENDS(STR(?s), ?tail)) }", base=Literal(BASE), tail=Literal("/" + value))
     if len(tail) == 1:
