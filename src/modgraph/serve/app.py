@@ -84,7 +84,7 @@ def create_app(site: Site) -> Starlette:
         query = parse_request(request.method, request.headers.get("content-type", ""), request.url.query, body)
         if query.text is None:
             return rdf_response(service_description(str(request.url.replace(query="")), site.triples),
-                                request.headers.get("accept"), None)
+                                request.headers.get("accept"))
         check_query(query.text)
         answer, media = await run_sparql(query.text, request.headers.get("accept", ""), query)
         return Response(answer, media_type=media, headers={"Vary": "Accept"})
@@ -113,7 +113,7 @@ def create_app(site: Site) -> Starlette:
             raise Problem(404, f"no named query '{name}' (the list: /api)")
         values: dict[str, str] = {}
         for key, value in request.query_params.multi_items():
-            if key in values or (key == "format" and "format" in values):
+            if key in values:
                 raise Problem(400, f"parameter {key}: give it once")
             values[key] = value
         fmt = values.pop("format", None)
@@ -151,13 +151,9 @@ def create_app(site: Site) -> Starlette:
         except InputError as exc:
             raise Problem(400, str(exc)) from None
         answer, _ = await run_sparql(text, N_TRIPLES)
-        graph = Graph().parse(data=answer.decode("utf-8"), format="nt")
-        if not pages.is_known(iri, graph):
+        body = await run_in_threadpool(page_body, iri, answer, media)  # parsing and rendering: off the loop
+        if body is None:
             raise Problem(404, f"no resource <{iri}> in the catalogue")
-        if media == "text/html":
-            body = pages.render_html(iri, graph).encode("utf-8")
-        else:
-            body = pages.render_rdf(iri, graph, PAGES_RDF[media])
         cache.put(("page", iri, media), body, media)
         return Response(body, media_type=media, headers={"Vary": "Accept"})
 
@@ -170,11 +166,17 @@ def create_app(site: Site) -> Starlette:
 
             answer, _ = await run_sparql(pages.resource_query(ONTOLOGY_IRI), N_TRIPLES)
             return HTMLResponse(pages.render_html(ONTOLOGY_IRI, Graph().parse(data=answer.decode(), format="nt")))
-        return rdf_response(site.ontology, None, media)
+        return await graph_response("ontology", site.ontology, media)
 
     async def shapes(request: Request) -> Response:
-        media = negotiate_page(request, html=False)
-        return rdf_response(site.shapes, None, media)
+        return await graph_response("shapes", site.shapes, negotiate_page(request, html=False))
+
+    async def graph_response(name: str, graph: Graph, media: str) -> Response:
+        kept = cache.get(("graph", name, media))
+        if kept is None:
+            kept = (await run_in_threadpool(graph.serialize, format=RDF_MEDIA[media], encoding="utf-8"), media)
+            cache.put(("graph", name, media), *kept)
+        return Response(kept[0], media_type=media, headers={"Vary": "Accept"})
 
     async def docs_file(request: Request) -> Response:
         if site.docs is None:
@@ -295,12 +297,23 @@ def negotiate_page(request: Request, *, html: bool = True) -> str:
     return media
 
 
-def rdf_response(graph: Graph, accept: str | None, media: str | None) -> Response:
-    """``graph`` serialised in ``media`` (or the type ``accept`` prefers; Turtle for none)."""
+def page_body(iri: str, answer: bytes, media: str) -> bytes | None:
+    """The page of ``iri`` in ``media`` from the backend's N-Triples ``answer``; None when the IRI is unknown."""
+    from modgraph.serve import pages
+
+    graph = Graph().parse(data=answer.decode("utf-8"), format="nt")
+    if not pages.is_known(iri, graph):
+        return None
+    if media == "text/html":
+        return pages.render_html(iri, graph).encode("utf-8")
+    return pages.render_rdf(iri, graph, PAGES_RDF[media])
+
+
+def rdf_response(graph: Graph, accept: str | None) -> Response:
+    """``graph`` serialised in the RDF media type ``accept`` prefers (Turtle for none); 406 when none fits."""
+    media = choose(accept, list(RDF_MEDIA))
     if media is None:
-        media = choose(accept, list(RDF_MEDIA))
-        if media is None:
-            raise Problem(406, f"the service description is available as {', '.join(RDF_MEDIA)}")
+        raise Problem(406, f"the service description is available as {', '.join(RDF_MEDIA)}")
     data = graph.serialize(format=RDF_MEDIA[media], encoding="utf-8")
     return Response(data, media_type=media, headers={"Vary": "Accept"})
 
