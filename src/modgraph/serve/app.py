@@ -69,6 +69,7 @@ def create_app(site: Site) -> Starlette:
     client = httpx.AsyncClient(limits=httpx.Limits(max_connections=64, max_keepalive_connections=32))
 
     cache = AnswerCache(site.limits.cache_bytes)
+    bound_texts = AnswerCache(4_000_000)  # named queries with their values written in: kept even with --cache-mb 0
 
     async def run_sparql(text: str, accept: str, dataset: QueryRequest | None = None) -> tuple[bytes, str]:
         graphs = (dataset.default_graphs, dataset.named_graphs) if dataset else ((), ())
@@ -78,6 +79,16 @@ def create_app(site: Site) -> Starlette:
             answer = await forward(client, site.backend_url, QueryRequest(text, *graphs), accept, site.limits)
             cache.put(key, *answer)
         return answer
+
+    async def bind(query: NamedQuery, values: dict[str, str]) -> str:
+        """The query with ``values`` written in; resolving a slug or title costs requests, so it is kept."""
+        key = (query.name, tuple(sorted(values.items())))
+        kept = bound_texts.get(key)
+        if kept is not None:
+            return kept[0].decode("utf-8")
+        bound = await run_in_threadpool(api.bound_text, query, values, site.resolver)
+        bound_texts.put(key, bound.encode("utf-8"), "application/sparql-query")
+        return bound
 
     async def sparql_endpoint(request: Request) -> Response:
         body = await read_body(request, site.limits.max_request_bytes)
@@ -123,16 +134,10 @@ def create_app(site: Site) -> Starlette:
             if fmt not in offered:
                 raise Problem(400, f"parameter format: '{fmt[:40]}' is not one of {', '.join(sorted(offered))}")
             accept = offered[fmt]
-        key = ("api", name, tuple(sorted(values.items())))  # the bound text: resolving a title costs requests
-        kept = cache.get(key)
-        if kept is None:
-            try:
-                bound = await run_in_threadpool(api.bound_text, query, values, site.resolver)
-            except InputError as exc:
-                raise Problem(400, str(exc)) from None
-            cache.put(key, bound.encode("utf-8"), "application/sparql-query")
-        else:
-            bound = kept[0].decode("utf-8")
+        try:
+            bound = await bind(query, values)
+        except InputError as exc:
+            raise Problem(400, str(exc)) from None
         answer, media = await run_sparql(bound, accept)
         return Response(answer, media_type=media, headers={"Vary": "Accept"})
 
@@ -195,7 +200,7 @@ def create_app(site: Site) -> Starlette:
             return HTMLResponse(ui.search_page("", [], "Type a word or phrase, e.g. GGZ or re-integratie."))
         query = site.named["text-search"]
         try:
-            bound = await run_in_threadpool(api.bound_text, query, {"text": text}, site.resolver)
+            bound = await bind(query, {"text": text})
         except InputError as exc:
             return HTMLResponse(ui.search_page(text, [], str(exc)), status_code=400)
         answer, _ = await run_sparql(bound, "application/sparql-results+json")
