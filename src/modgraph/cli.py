@@ -217,7 +217,6 @@ def _cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- issue 19: report, diagram, docs --------------------------------------------------------------
 def _cmd_report(args: argparse.Namespace) -> int:
     from modgraph import report
     from modgraph.limits import check_timeout
@@ -262,7 +261,6 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
     print(f"written: {docs.write_docs(Path(args.out), root=args.root)}")
     return 0
-# --- end issue 19 -----------------------------------------------------------------------------------
 
 
 def _check_export(root, args: argparse.Namespace) -> int:
@@ -582,9 +580,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", default=None, metavar="SECONDS", help="limit per request (default 600)")
     p.set_defaults(func=_cmd_publish)
 
-    # --- issue 19: report, diagram, docs ---------------------------------------------------------------
     p = sub.add_parser("report", help="write the werksoort comparison report (self-contained HTML) into a folder")
-    p.add_argument("--out", required=True, metavar="DIR", help="the folder to write (index.html; replaced whole)")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="the folder to write (index.html and ontology.html; replaced whole)")
     p.add_argument("--timeout", default="30", metavar="SECONDS", help="limit per query (default 30)")
     _add_engine_options(p)
     p.set_defaults(func=_cmd_report)
@@ -601,7 +599,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("docs", help="write the HTML documentation of the ontology into a folder")
     p.add_argument("--out", required=True, metavar="DIR", help="the folder to write (index.html; replaced whole)")
     p.set_defaults(func=_cmd_docs)
-    # --- end issue 19 ----------------------------------------------------------------------------------
     return parser
 
 
