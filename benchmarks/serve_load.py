@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from modgraph import queries as q  # noqa: E402
+from modgraph.serve.backend import free_port  # noqa: E402
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . FILTER (STR(?a) < STR(?d)) }"
 SPARQL = [
@@ -43,14 +44,6 @@ SPARQL = [
     "SELECT ?m ?title WHERE { ?m a mg:Module ; skos:prefLabel ?title FILTER (lang(?title) = 'nl') } ORDER BY ?title",
     "DESCRIBE <https://w3id.org/modgraph/id/module/amw/intake>",
 ]
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(port: int, store: str | None, log: Path, cache_mb: int) -> subprocess.Popen:

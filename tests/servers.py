@@ -24,9 +24,7 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -35,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from modgraph.serve.backend import free_port  # noqa: F401 (also used by the test modules)
 
 STARTUP_SECONDS = 120
 VIRTUOSO_USER = VIRTUOSO_PASSWORD = "dba"  # a fresh Virtuoso database's administrator
@@ -73,12 +73,6 @@ def missing(what: str, why: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def ask(endpoint: str, timeout: float = 5) -> bool:
@@ -126,8 +120,14 @@ def stop(server: Running) -> None:
 
 
 def oxigraph_command() -> str | None:
-    beside = Path(sys.executable).parent / "oxigraph"
-    return str(beside) if beside.is_file() else shutil.which("oxigraph")
+    """The `oxigraph` command serve uses, or None when it is not installed."""
+    from modgraph.errors import InputError
+    from modgraph.serve.backend import oxigraph_binary
+
+    try:
+        return oxigraph_binary()
+    except InputError:
+        return None
 
 
 def start_oxigraph(folder: Path) -> Running:
@@ -193,11 +193,10 @@ def virtuoso_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def modgraph_site(tmp_path_factory):
-    repo = Path(__file__).resolve().parents[1]
-    script = Path(sys.executable).parent / "modgraph"
-    command = [str(script)] if script.is_file() else [sys.executable, "-m", "modgraph.cli"]
+    from conftest import REPO, modgraph_command
+
     port = free_port()
-    server = start("modgraph-serve", [*command, "--root", str(repo), "serve", "--port", str(port),
+    server = start("modgraph-serve", [*modgraph_command(), "--root", str(REPO), "serve", "--port", str(port),
                                       "--timeout", "2", "--max-rows", "5000", "--max-body", "20000"],
                    f"http://127.0.0.1:{port}/sparql", tmp_path_factory.mktemp("modgraph-serve"))
     server.base = f"http://127.0.0.1:{port}"
@@ -216,11 +215,11 @@ def drops_test_graphs():
 
 def modgraph(*args: str, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
     """Run `modgraph ARGS` as a process."""
-    script = Path(sys.executable).parent / "modgraph"
-    command = [str(script)] if script.is_file() else [sys.executable, "-m", "modgraph.cli"]
+    from conftest import modgraph_command
+
     if env is None:
         env = {k: v for k, v in os.environ.items() if k not in ("MODGRAPH_ROOT", "MODGRAPH_PASSWORD")}
-    return subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=timeout)
+    return subprocess.run([*modgraph_command(), *args], capture_output=True, text=True, env=env, timeout=timeout)
 
 
 def drop_test_graphs(server: Running) -> None:

@@ -219,6 +219,19 @@ def server_message(text: str) -> str:
 
 
 _OXIGRAPH_SYNTAX = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
+# How the Oxigraph server ends a body when its time limit stopped the query (it has sent 200 and the head)
+OXIGRAPH_CANCELLED = b"The SPARQL operation has been cancelled"
+
+
+def syntax_message(text: str) -> str:
+    """Oxigraph's parser message (``error at L:C: why``) on one line, as ``SPARQL syntax error at line L,
+    column C: why``."""
+    message = " ".join(text.split())
+    located = _OXIGRAPH_SYNTAX.match(message)
+    if located:
+        line, column, why = located.groups()
+        return f"SPARQL syntax error at line {line}, column {column}: {why}"
+    return f"SPARQL syntax error: {message}"
 
 
 def check_locally(text: str, source: str = "query", *, allow_service: bool = False) -> str:
@@ -231,14 +244,7 @@ def check_locally(text: str, source: str = "query", *, allow_service: bool = Fal
     try:
         pyoxigraph.Store().query(text)  # an empty store: parsing is the work
     except SyntaxError as exc:
-        message = " ".join(str(exc).split())
-        located = _OXIGRAPH_SYNTAX.match(message)
-        if located:
-            line, column, why = located.groups()
-            message = f"SPARQL syntax error at line {line}, column {column}: {why}"
-        else:
-            message = f"SPARQL syntax error: {message}"
-        raise InputError(message, source) from None
+        raise InputError(syntax_message(str(exc)), source) from None
     except (OSError, RuntimeError, ValueError):  # evaluation on no data: not this check's business
         pass
     return form
@@ -288,7 +294,7 @@ class RemoteEngine(Engine):
         return self._rows(kind, body)
 
     def _not_sparql(self, kind: str, body: bytes, expected: str) -> InputError:
-        if body.rstrip().endswith(b"The SPARQL operation has been cancelled"):  # the Oxigraph server's time limit
+        if body.rstrip().endswith(OXIGRAPH_CANCELLED):
             return WorkTimeout(f"the endpoint {self.endpoint} stopped the query at its own time limit", self.endpoint)
         sample = " ".join(body[:200].decode("utf-8", "replace").split())
         return InputError(f"the answer is not {expected} (Content-Type: {kind or 'none'}): "

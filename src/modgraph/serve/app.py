@@ -14,7 +14,6 @@ import logging
 import time
 import traceback
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 from rdflib import Graph
@@ -24,14 +23,13 @@ from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from modgraph import queries as q
 from modgraph.errors import InputError
 from modgraph.namespaces import BASE, ONTOLOGY_IRI
 from modgraph.queries import NamedQuery
-from modgraph.serve import api, ui
+from modgraph.serve import api, pages, ui
 from modgraph.serve.cache import AnswerCache
 from modgraph.serve.description import RDF_MEDIA, service_description
 from modgraph.serve.negotiation import choose
@@ -40,27 +38,26 @@ from modgraph.serve.sparql import READ_ONLY, Limits, Problem, QueryRequest, chec
 LOG = logging.getLogger("modgraph.serve")
 WRITE_METHODS = {"PUT", "DELETE", "PATCH"}
 N_TRIPLES = "application/n-triples"
-PAGE_TYPES = ["text/turtle", "text/html", "application/ld+json", N_TRIPLES, "application/rdf+xml"]
-PAGE_FORMATS = {"ttl": "text/turtle", "turtle": "text/turtle", "html": "text/html", "jsonld": "application/ld+json",
-                "nt": N_TRIPLES, "rdfxml": "application/rdf+xml"}
-PAGES_RDF = {"text/turtle": "turtle", "application/ld+json": "jsonld", N_TRIPLES: "nt", "application/rdf+xml": "rdfxml"}
+# A resource's answers: Turtle first (for */*), HTML for a browser, then the other RDF forms of its page.
+PAGE_FORMATS = {"ttl": "text/turtle", "html": "text/html", **pages.RDF_FORMATS, "turtle": "text/turtle"}
+PAGE_TYPES = list(dict.fromkeys(PAGE_FORMATS.values()))
+PAGES_RDF = {media: fmt for fmt, media in pages.RDF_FORMATS.items()}
 
 
 @dataclass
 class Site:
     """What the front serves: the backend, the limits, the named queries (``ready``: their texts with
-    the example values written in), the ontology and the shapes, the ontology's HTML documentation."""
+    the example values written in), the ontology's HTML documentation and the shapes."""
 
     backend_url: str
     limits: Limits
     named: dict[str, NamedQuery]
     ready: dict[str, str]
     triples: int
-    ontology: Graph
+    ontology_html: str  # the ontology's documentation (modgraph docs), /def for a browser
     shapes: Graph
     resolver: object  # an Engine on the backend, for parameter values given as slug or title
     version: str = "0"
-    docs: Path | None = None
     assets: dict[str, tuple[bytes, str]] = field(default_factory=dict)
 
 
@@ -142,54 +139,40 @@ def create_app(site: Site) -> Starlette:
         return Response(answer, media_type=media, headers={"Vary": "Accept"})
 
     async def resource(request: Request) -> Response:
-        from modgraph.serve import pages
-
         iri = pages.catalogue_iri("/id/" + request.path_params["rest"])
         if iri is None:
             raise Problem(404, f"no resource at {request.url.path} (not a catalogue IRI)")
-        media = negotiate_page(request)
-        kept = cache.get(("page", iri, media))
-        if kept is not None:
-            return Response(kept[0], media_type=kept[1], headers={"Vary": "Accept"})
-        try:
-            text = pages.resource_query(iri)
-        except InputError as exc:
-            raise Problem(400, str(exc)) from None
-        answer, _ = await run_sparql(text, N_TRIPLES)
-        body = await run_in_threadpool(page_body, iri, answer, media)  # parsing and rendering: off the loop
-        if body is None:
-            raise Problem(404, f"no resource <{iri}> in the catalogue")
-        cache.put(("page", iri, media), body, media)
-        return Response(body, media_type=media, headers={"Vary": "Accept"})
+        return await page(iri, negotiate_page(request))
 
     async def ontology(request: Request) -> Response:
         media = negotiate_page(request)
         if media == "text/html":
-            if site.docs is not None:
-                return FileResponse(site.docs / "index.html", media_type="text/html")
-            from modgraph.serve import pages
+            return HTMLResponse(site.ontology_html)
+        return await page(ONTOLOGY_IRI, media)
 
-            answer, _ = await run_sparql(pages.resource_query(ONTOLOGY_IRI), N_TRIPLES)
-            return HTMLResponse(pages.render_html(ONTOLOGY_IRI, Graph().parse(data=answer.decode(), format="nt")))
-        return await graph_response("ontology", site.ontology, media)
+    async def page(iri: str, media: str) -> Response:
+        """The page of a catalogue or ontology IRI in ``media``, from the backend (kept once made)."""
+        kept = cache.get(("page", iri, media))
+        if kept is None:
+            try:
+                text = pages.resource_query(iri)
+            except InputError as exc:
+                raise Problem(400, str(exc)) from None
+            answer, _ = await run_sparql(text, N_TRIPLES)
+            body = await run_in_threadpool(page_body, iri, answer, media)  # parsing and rendering: off the loop
+            if body is None:
+                raise Problem(404, f"no resource <{iri}> in the catalogue")
+            kept = (body, media)
+            cache.put(("page", iri, media), *kept)
+        return Response(kept[0], media_type=kept[1], headers={"Vary": "Accept"})
 
     async def shapes(request: Request) -> Response:
-        return await graph_response("shapes", site.shapes, negotiate_page(request, html=False))
-
-    async def graph_response(name: str, graph: Graph, media: str) -> Response:
-        kept = cache.get(("graph", name, media))
+        media = negotiate_page(request, html=False)
+        kept = cache.get(("shapes", media))
         if kept is None:
-            kept = (await run_in_threadpool(graph.serialize, format=RDF_MEDIA[media], encoding="utf-8"), media)
-            cache.put(("graph", name, media), *kept)
+            kept = (await run_in_threadpool(site.shapes.serialize, format=RDF_MEDIA[media], encoding="utf-8"), media)
+            cache.put(("shapes", media), *kept)
         return Response(kept[0], media_type=media, headers={"Vary": "Accept"})
-
-    async def docs_file(request: Request) -> Response:
-        if site.docs is None:
-            raise Problem(404, "no ontology documentation here")
-        path = (site.docs / request.path_params["rest"]).resolve()
-        if site.docs.resolve() not in path.parents or not path.is_file():
-            raise Problem(404, f"no page /def/{request.path_params['rest']}")
-        return FileResponse(path)
 
     async def index(request: Request) -> Response:
         return HTMLResponse(ui.index_page(site.named, site.ready))
@@ -245,7 +228,7 @@ def create_app(site: Site) -> Starlette:
         Route("/api", api_index), Route("/api/openapi.json", openapi_document),
         Route("/api/{name:path}", api_query),
         Route("/id/{rest:path}", resource),
-        Route("/def", ontology), Route("/def/shapes", shapes), Route("/def/{rest:path}", docs_file),
+        Route("/def", ontology), Route("/def/shapes", shapes),
         Route("/assets/{name}", asset),
     ]
     # Read-only and without credentials: any web page may query it (a YASGUI or notebook elsewhere)
@@ -304,8 +287,6 @@ def negotiate_page(request: Request, *, html: bool = True) -> str:
 
 def page_body(iri: str, answer: bytes, media: str) -> bytes | None:
     """The page of ``iri`` in ``media`` from the backend's N-Triples ``answer``; None when the IRI is unknown."""
-    from modgraph.serve import pages
-
     graph = Graph().parse(data=answer.decode("utf-8"), format="nt")
     if not pages.is_known(iri, graph):
         return None
@@ -345,8 +326,3 @@ def example_texts(named: dict[str, NamedQuery], resolver) -> dict[str, str]:
         except InputError as exc:
             LOG.warning("named query %s: its example cannot be bound (%s)", name, exc)
     return ready
-
-
-def named_queries(folder: Path) -> dict[str, NamedQuery]:
-    """The named queries served, with the quality checks under qc/."""
-    return q.discover(folder)

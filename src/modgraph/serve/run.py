@@ -16,7 +16,8 @@ from modgraph import __version__
 from modgraph.engines.remote import RemoteEngine
 from modgraph.errors import InputError
 from modgraph.paths import CatalogueRoot
-from modgraph.serve.app import Site, create_app, example_texts, named_queries
+from modgraph import queries as q
+from modgraph.serve.app import Site, create_app, example_texts
 from modgraph.serve.backend import Backend, start_backend
 from modgraph.serve.sparql import Limits
 
@@ -24,8 +25,7 @@ LOG = logging.getLogger("modgraph.serve")
 
 
 def serve(root: CatalogueRoot, *, host: str = "127.0.0.1", port: int = 8000, store: str | None = None,
-          include: list[str] | None = None, asserted_only: bool = False, limits: Limits = Limits(),
-          docs: bool = True) -> int:
+          include: list[str] | None = None, asserted_only: bool = False, limits: Limits = Limits()) -> int:
     """Serve the catalogue at http://HOST:PORT/ until interrupted; 0 on a clean stop."""
     import uvicorn
 
@@ -39,7 +39,7 @@ def serve(root: CatalogueRoot, *, host: str = "127.0.0.1", port: int = 8000, sto
         sources = query_sources(root, include=include or [], asserted_only=asserted_only)
         state = ensure_store(store or work / "store", sources)
         backend = start_backend(state.location, limits.timeout, work)
-        site = build_site(root, backend, limits, state.triples, work / "docs" if docs else None)
+        site = build_site(root, backend, limits, state.triples)
         _configure_logging()
         shown_host = f"[{host}]" if ":" in host else host
         print(f"modgraph serve: http://{shown_host}:{port}/ ({state.triples:,} triples; SPARQL at /sparql, "
@@ -55,35 +55,19 @@ def serve(root: CatalogueRoot, *, host: str = "127.0.0.1", port: int = 8000, sto
         shutil.rmtree(work, ignore_errors=True)
 
 
-def build_site(root: CatalogueRoot, backend: Backend, limits: Limits, triples: int, docs: Path | None) -> Site:
+def build_site(root: CatalogueRoot, backend: Backend, limits: Limits, triples: int) -> Site:
     """Everything the front needs, read once at start."""
+    from modgraph import docs
+
     resolver = RemoteEngine(backend.query_url, graph="")
-    named = named_queries(root.queries)
-    ontology, shapes = Graph(), Graph()
-    for path in sorted(root.ontology.glob("*.ttl")):
-        (shapes if path.name == "shapes.ttl" else ontology).parse(path, format="turtle")
+    named = q.discover(root.queries)  # the quality checks (qc/) too
     assets = {}
     for name, media in (("yasgui.min.js", "application/javascript"), ("yasgui.min.css", "text/css")):
         with urllib.request.urlopen(f"{backend.base}/{name}", timeout=30) as reply:
             assets[name] = (reply.read(), media)
     return Site(backend_url=backend.query_url, limits=limits, named=named, ready=example_texts(named, resolver),
-                triples=triples, ontology=ontology, shapes=shapes, resolver=resolver, version=__version__,
-                docs=_write_docs(docs, root), assets=assets)
-
-
-def _write_docs(folder: Path | None, root: CatalogueRoot) -> Path | None:
-    """The ontology's HTML documentation (`modgraph docs`), or None where it cannot be written."""
-    if folder is None:
-        return None
-    try:
-        from modgraph.docs import write_docs
-    except ImportError:
-        return None
-    try:
-        return write_docs(folder, root.root).parent
-    except (InputError, OSError) as exc:
-        LOG.warning("no ontology documentation at /def: %s", exc)
-        return None
+                triples=triples, ontology_html=docs.html(root), shapes=Graph().parse(root.shapes, format="turtle"),
+                resolver=resolver, version=__version__, assets=assets)
 
 
 def check_port(host: str, port: int) -> None:

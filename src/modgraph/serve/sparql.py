@@ -13,22 +13,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import urllib.parse
 from dataclasses import dataclass
 
 import httpx
 import pyoxigraph as ox
 
+from modgraph.engines.remote import OXIGRAPH_CANCELLED, syntax_message
 from modgraph.errors import InputError
 from modgraph.limits import shown
 from modgraph.query_checks import precheck
 from modgraph.tokens import iter_tokens
 
-CANCELLED = b"The SPARQL operation has been cancelled"
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 QUERY_WORDS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-SYNTAX_ERROR = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
 # Oxigraph checks its time limit between solutions; the front waits this much longer before it gives up
 GRACE_SECONDS = 2.0
 READ_ONLY = "This SPARQL endpoint is read-only: SPARQL Update and write methods are refused."
@@ -139,14 +137,12 @@ async def forward(client: httpx.AsyncClient, backend_url: str, request: QueryReq
     except httpx.HTTPError as exc:
         raise Problem(502, f"the SPARQL engine did not answer ({type(exc).__name__})") from None
     body = bytes(body)
-    if CANCELLED in body[-200:]:
+    if OXIGRAPH_CANCELLED in body[-200:]:
         raise _timed_out(limits)
     if status != 200:
         message = " ".join(body[:2000].decode("utf-8", "replace").split()) or f"HTTP {status}"
-        located = SYNTAX_ERROR.match(message)
-        if status == 400 and located:
-            line, column, why = located.groups()
-            message = f"SPARQL syntax error at line {line}, column {column}: {why}"
+        if status == 400 and message.startswith("error at "):
+            message = syntax_message(message)
         if status >= 500:
             raise Problem(502, f"the SPARQL engine failed: {shown(message, 300)}")
         raise Problem(status, shown(message, 1000))
