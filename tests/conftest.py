@@ -89,6 +89,17 @@ def template_root(tmp_path_factory) -> Path:
     return copy_template(tmp_path_factory.mktemp("template") / "root")
 
 
+@pytest.fixture(scope="session")
+def root() -> CatalogueRoot:
+    """The real catalogue (this repository); a test module with a ``root`` of its own overrides it."""
+    return CatalogueRoot(REPO)
+
+
+def module_iri(slug: str) -> URIRef:
+    """A module's IRI from its slug (``amw/intake``)."""
+    return URIRef(f"https://w3id.org/modgraph/id/module/{slug}")
+
+
 @pytest.fixture
 def root_factory(template_root, tmp_path):
     """``root_factory(files)``: a fresh catalogue root in tmp_path with ``files`` added."""

@@ -9,9 +9,9 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-from conftest import REPO, build_profile
+from conftest import build_profile
+from conftest import module_iri as module
 from modgraph.export import standards
-from modgraph.paths import CatalogueRoot
 
 CPSV = Namespace("http://purl.org/vocab/cpsv#")
 CV = Namespace("http://data.europa.eu/m8g/")
@@ -20,13 +20,6 @@ ID = "https://w3id.org/modgraph/id/"
 NLD = URIRef("http://publications.europa.eu/resource/authority/country/NLD")
 
 
-def module(slug: str) -> URIRef:
-    return URIRef(f"{ID}module/{slug}")
-
-
-@pytest.fixture(scope="module")
-def root() -> CatalogueRoot:
-    return CatalogueRoot(REPO)
 
 
 @pytest.fixture(scope="module")

@@ -29,10 +29,6 @@ DCATAPNL = "dcat-ap/dcat-ap-nl-3.0.0/"
 FORMATS = {"ttl", "nt", "jsonld", "rdfxml", "trig", "csv"}
 
 
-@pytest.fixture(scope="module")
-def root():
-    return CatalogueRoot(REPO)
-
 
 @pytest.fixture(scope="module")
 def graph(root):

@@ -22,7 +22,6 @@ from modgraph.engines import open_engine
 from modgraph.errors import InputError
 from modgraph.export import hsds
 from modgraph.inferred import load_for_queries
-from modgraph.paths import CatalogueRoot
 
 MG = Namespace("https://w3id.org/modgraph/def#")
 ID = "https://w3id.org/modgraph/id/"
@@ -33,10 +32,6 @@ def module_id(slug: str) -> str:
     """The HSDS id of a module, computed here the way docs/export.md says: uuid5(NAMESPACE_URL, IRI)."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{ID}module/{slug}"))
 
-
-@pytest.fixture(scope="module")
-def root() -> CatalogueRoot:
-    return CatalogueRoot(REPO)
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from conftest import REPO, build_profile
+from conftest import build_profile
+from conftest import module_iri as module
 from modgraph.export import standards
-from modgraph.paths import CatalogueRoot
 
 SDO = Namespace("http://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -22,13 +22,6 @@ AMW_PROVIDER = URIRef(f"{ID}provider/maatschappelijk-werkinstellingen")
 BMW_PROVIDER = URIRef(f"{ID}provider/bedrijfsmaatschappelijk-werk")
 
 
-def module(slug: str) -> URIRef:
-    return URIRef(f"{ID}module/{slug}")
-
-
-@pytest.fixture(scope="module")
-def root() -> CatalogueRoot:
-    return CatalogueRoot(REPO)
 
 
 @pytest.fixture(scope="module")

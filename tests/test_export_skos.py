@@ -12,15 +12,10 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from conftest import REPO, build_profile
 from modgraph.export import standards
-from modgraph.paths import CatalogueRoot
 
 ID = "https://w3id.org/modgraph/id/"
 MG = "https://w3id.org/modgraph/def#"
 
-
-@pytest.fixture(scope="module")
-def root():
-    return CatalogueRoot(REPO)
 
 
 @pytest.fixture(scope="module")
