@@ -14,13 +14,13 @@ import re
 from modgraph import queries as q
 from modgraph.engines.binding import bind_values
 from modgraph.queries import NamedQuery, Parameter
+from modgraph.serve.pages import RDF_FORMATS
 
 SELECT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                 "text/tab-separated-values"]
-GRAPH_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
-SELECT_FORMATS = {"json": SELECT_TYPES[0], "xml": SELECT_TYPES[1], "csv": "text/csv", "tsv": SELECT_TYPES[3]}
-GRAPH_FORMATS = {"turtle": "text/turtle", "ttl": "text/turtle", "nt": "application/n-triples",
-                 "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml"}
+SELECT_FORMATS = {"json": SELECT_TYPES[0], "xml": SELECT_TYPES[1], "csv": SELECT_TYPES[2], "tsv": SELECT_TYPES[3]}
+GRAPH_FORMATS = {**RDF_FORMATS, "turtle": RDF_FORMATS["ttl"]}  # a page's RDF forms, and `turtle` as `query` names it
+GRAPH_TYPES = list(RDF_FORMATS.values())
 PROBLEM_TYPE = "text/plain"
 
 

@@ -27,6 +27,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from modgraph.errors import InputError
+from modgraph.export.formats import serialise
 from modgraph.namespaces import BASE, ONTOLOGY_IRI
 from modgraph.queries import NamedQuery
 from modgraph.serve import api, pages, ui
@@ -170,7 +171,7 @@ def create_app(site: Site) -> Starlette:
         media = negotiate_page(request, html=False)
         kept = cache.get(("shapes", media))
         if kept is None:
-            kept = (await run_in_threadpool(site.shapes.serialize, format=RDF_MEDIA[media], encoding="utf-8"), media)
+            kept = (await run_in_threadpool(serialise, site.shapes, PAGES_RDF[media]), media)
             cache.put(("shapes", media), *kept)
         return Response(kept[0], media_type=media, headers={"Vary": "Accept"})
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from modgraph.export.formats import FORMATS as EXPORT_FORMATS
+
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -16,9 +18,8 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")
 RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                   "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
 
-# media type -> rdflib serializer name, in the server's order of preference
-RDF_MEDIA = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
-             "application/rdf+xml": "xml"}
+# media type -> rdflib serializer name, in the server's order of preference (Turtle first)
+RDF_MEDIA = {EXPORT_FORMATS[name][2]: EXPORT_FORMATS[name][0] for name in ("ttl", "jsonld", "nt", "rdfxml")}
 
 
 def service_description(endpoint: str, triples: int) -> Graph:

@@ -37,18 +37,14 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from modgraph.engines.binding import iri_term, nt_term
 from modgraph.errors import InputError
+from modgraph.export.formats import FORMATS as EXPORT_FORMATS
 from modgraph.namespaces import BASE, MG, ONTOLOGY_IRI, PREFIXES
 
 __all__ = ["EVIDENCE_LIMIT", "INCOMING_LIMIT", "RDF_FORMATS", "catalogue_iri", "is_known", "local_path",
            "render_html", "render_rdf", "resource_query"]
 
-# ?format= value -> media type; the order is the order of the links on a page.
-RDF_FORMATS: dict[str, str] = {
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-    "rdfxml": "application/rdf+xml",
-}
+# ?format= value -> media type (those of `modgraph export --format`); the order is the order of the links on a page.
+RDF_FORMATS: dict[str, str] = {name: EXPORT_FORMATS[name][2] for name in ("ttl", "jsonld", "nt", "rdfxml")}
 _FORMAT_ALIASES = {"turtle": "ttl", "json-ld": "jsonld", "ntriples": "nt", "xml": "rdfxml"}
 _FORMAT_NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdfxml": "RDF/XML"}
 
