@@ -240,6 +240,7 @@ def test_a_named_query_negotiates_and_takes_a_format_parameter(http):
     params = {"module": "amw/voortraject-arbeidstoeleiding"}
     by_accept = http.get("/api/follow-ups", params=params, headers={"Accept": "text/csv"})
     by_format = http.get("/api/follow-ups", params={**params, "format": "csv"})
+    assert by_accept.status_code == 200 and by_format.status_code == 200, (by_accept.text, by_format.text)
     assert by_accept.headers["content-type"].startswith("text/csv")
     assert by_accept.text == by_format.text and "Weer aan de slag" in by_accept.text
 

@@ -122,20 +122,29 @@ async def forward(client: httpx.AsyncClient, backend_url: str, request: QueryReq
     form += [("default-graph-uri", g) for g in request.default_graphs]
     form += [("named-graph-uri", g) for g in request.named_graphs]
     headers = {"Accept": accept or "*/*", "Content-Type": "application/x-www-form-urlencoded"}
-    try:
-        async with client.stream("POST", backend_url, content=urllib.parse.urlencode(form).encode("utf-8"),
-                                 headers=headers, timeout=limits.timeout + GRACE_SECONDS) as reply:
-            body = bytearray()
-            async for chunk in reply.aiter_bytes():
-                body += chunk
-                if len(body) > limits.max_answer_bytes:
-                    raise Problem(400, f"the answer is larger than {limits.max_answer_bytes:,} bytes, the "
-                                       f"server's cap: add a LIMIT (and OFFSET to page through it)")
-            status, media = reply.status_code, reply.headers.get("content-type", "")
-    except httpx.TimeoutException:
-        raise _timed_out(limits) from None
-    except httpx.HTTPError as exc:
-        raise Problem(502, f"the SPARQL engine did not answer ({type(exc).__name__})") from None
+    content = urllib.parse.urlencode(form).encode("utf-8")
+    for attempt in (1, 2):
+        body = bytearray()
+        try:
+            async with client.stream("POST", backend_url, content=content, headers=headers,
+                                     timeout=limits.timeout + GRACE_SECONDS) as reply:
+                async for chunk in reply.aiter_bytes():
+                    body += chunk
+                    if len(body) > limits.max_answer_bytes:
+                        raise Problem(400, f"the answer is larger than {limits.max_answer_bytes:,} bytes, the "
+                                           f"server's cap: add a LIMIT (and OFFSET to page through it)")
+                status, media = reply.status_code, reply.headers.get("content-type", "")
+            break
+        except httpx.TimeoutException:
+            raise _timed_out(limits) from None
+        except httpx.TransportError as exc:
+            # A kept-alive connection the backend has closed fails before any answer: a query only reads, so
+            # it is sent once more on a fresh connection.
+            if attempt == 1 and not body:
+                continue
+            raise Problem(502, f"the SPARQL engine did not answer ({type(exc).__name__})") from None
+        except httpx.HTTPError as exc:
+            raise Problem(502, f"the SPARQL engine did not answer ({type(exc).__name__})") from None
     body = bytes(body)
     if OXIGRAPH_CANCELLED in body[-200:]:
         raise _timed_out(limits)
